@@ -1,0 +1,419 @@
+/*
+ * Rule evaluation.  A rule's evidence query must return the columns
+ * artifact_id, line and text; it may return syscall_id and app_error_id
+ * (which link evidence to calls and reported errors) and any other column,
+ * usable as {name} in the fix text.
+ */
+#include "eval.h"
+#include "xmalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static void finding_free(struct finding *f);
+
+static int
+col_index(sqlite3_stmt *s, const char *name)
+{
+	int n = sqlite3_column_count(s);
+
+	for (int i = 0; i < n; i++)
+		if (strcasecmp(sqlite3_column_name(s, i), name) == 0)
+			return i;
+	return -1;
+}
+
+static int
+rule_fail(struct diag *d, const struct rule *r, const struct mark *m,
+    char *msg)
+{
+	diag_clear(d);
+	d->file = xstrdup(r->file);
+	d->line = m->line;
+	d->col = m->col;
+	d->msg = msg;
+	return -1;
+}
+
+static int
+prepare_rule(sqlite3 *db, const struct rule *r, sqlite3_stmt **out,
+    struct diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	const char *tail = NULL;
+
+	if (sqlite3_prepare_v2(db, r->sql, -1, &s, &tail) != SQLITE_OK) {
+		long off = sqlite3_error_offset(db), line, col;
+
+		diag_clear(d);
+		d->file = xstrdup(r->file);
+		if (off >= 0) {
+			rule_sql_position(r, off, &line, &col);
+			d->line = line;
+			d->col = col;
+		} else {
+			d->line = r->m_sql.line;
+			d->col = r->m_sql.col;
+		}
+		d->msg = xasprintf("rule %s: evidence SQL: %s", r->id,
+		    sqlite3_errmsg(db));
+		sqlite3_finalize(s);
+		return -1;
+	}
+	if (s == NULL)
+		return rule_fail(d, r, &r->m_sql,
+		    xasprintf("rule %s: evidence SQL is empty", r->id));
+	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' ||
+	    *tail == ';' || *tail == '\r'))
+		tail++;
+	if (tail && *tail) {
+		sqlite3_finalize(s);
+		return rule_fail(d, r, &r->m_sql, xasprintf("rule %s: evidence "
+		    "must be a single SELECT statement", r->id));
+	}
+	if (!sqlite3_stmt_readonly(s)) {
+		sqlite3_finalize(s);
+		return rule_fail(d, r, &r->m_sql, xasprintf("rule %s: evidence "
+		    "must only read the store (a SELECT)", r->id));
+	}
+	{
+		static const char *const need[] = { "artifact_id", "line", "text" };
+
+		for (size_t i = 0; i < 3; i++)
+			if (col_index(s, need[i]) < 0) {
+				sqlite3_finalize(s);
+				return rule_fail(d, r, &r->m_sql, xasprintf("rule %s: "
+				    "evidence must return a column named '%s'",
+				    r->id, need[i]));
+			}
+	}
+	/* Every {name} in the fix must be a column or a built-in. */
+	for (const char *p = r->fix; (p = strchr(p, '{')) != NULL; p++) {
+		const char *e = strchr(p, '}');
+		char *name;
+
+		if (e == NULL)
+			break;
+		name = xstrndup(p + 1, (size_t)(e - p - 1));
+		if (col_index(s, name) < 0 && strcmp(name, "count") != 0 &&
+		    strcmp(name, "artifact") != 0) {
+			int rc = rule_fail(d, r, &r->m_fix, xasprintf("rule %s: fix "
+			    "uses {%s}, which the evidence query does not return "
+			    "(built-ins: {count}, {artifact})", r->id, name));
+
+			free(name);
+			sqlite3_finalize(s);
+			return rc;
+		}
+		free(name);
+	}
+	*out = s;
+	return 0;
+}
+
+int
+eval_check(sqlite3 *db, const struct rule_set *rs, struct diag *d)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		sqlite3_stmt *s;
+
+		if (prepare_rule(db, rs->v[i], &s, d) != 0)
+			return -1;
+		sqlite3_finalize(s);
+	}
+	return 0;
+}
+
+static char *
+col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t;
+
+	if (i < 0 || sqlite3_column_type(s, i) == SQLITE_NULL)
+		return NULL;
+	t = sqlite3_column_text(s, i);
+	return xstrndup((const char *)t, (size_t)sqlite3_column_bytes(s, i));
+}
+
+static long
+col_long(sqlite3_stmt *s, int i)
+{
+	if (i < 0 || sqlite3_column_type(s, i) == SQLITE_NULL)
+		return 0;
+	return (long)sqlite3_column_int64(s, i);
+}
+
+/* Fills {name} from the first evidence row. */
+static char *
+fill_fix(const char *fix, sqlite3_stmt *s, long rows, const char *artifact)
+{
+	struct buf b = { 0 };
+	const char *p = fix;
+
+	while (*p) {
+		const char *o = strchr(p, '{'), *e;
+
+		if (o == NULL || (e = strchr(o, '}')) == NULL) {
+			buf_adds(&b, p);
+			break;
+		}
+		buf_add(&b, p, (size_t)(o - p));
+		{
+			char *name = xstrndup(o + 1, (size_t)(e - o - 1));
+			int i = col_index(s, name);
+
+			if (strcmp(name, "count") == 0 && i < 0)
+				buf_printf(&b, "%ld", rows);
+			else if (strcmp(name, "artifact") == 0 && i < 0)
+				buf_adds(&b, artifact ? artifact : "");
+			else if (i >= 0 && sqlite3_column_type(s, i) != SQLITE_NULL)
+				buf_add(&b, sqlite3_column_text(s, i),
+				    (size_t)sqlite3_column_bytes(s, i));
+			else
+				buf_adds(&b, "(unknown)");
+			free(name);
+		}
+		p = e + 1;
+	}
+	return b.s ? b.s : xstrdup("");
+}
+
+static int
+uses_regexp(const char *sql)
+{
+	for (const char *p = sql; *p; p++)
+		if (strncasecmp(p, "regexp", 6) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+insert_finding(sqlite3 *db, struct finding *f, char **err)
+{
+	sqlite3_stmt *s = NULL, *e = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, "INSERT INTO findings (rank, rule_id, title, "
+	    "score, confidence, base, fix, rule_file) VALUES (0, ?, ?, 0, '', ?, ?, ?)",
+	    -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO finding_evidence (finding_id, seq, "
+	    "artifact_id, line, text, syscall_id, app_error_id) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?)", -1, &e, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(s, 1, f->rule->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, f->rule->title, -1, SQLITE_STATIC);
+	sqlite3_bind_double(s, 3, f->rule->weight);
+	sqlite3_bind_text(s, 4, f->fix, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, f->rule->file, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto out;
+	f->db_id = (long)sqlite3_last_insert_rowid(db);
+	for (size_t i = 0; i < f->nev; i++) {
+		struct evidence *v = &f->ev[i];
+
+		sqlite3_bind_int64(e, 1, f->db_id);
+		sqlite3_bind_int64(e, 2, (sqlite3_int64)i + 1);
+		sqlite3_bind_int64(e, 3, v->artifact_id);
+		if (v->line > 0)
+			sqlite3_bind_int64(e, 4, v->line);
+		else
+			sqlite3_bind_null(e, 4);
+		sqlite3_bind_text(e, 5, v->text ? v->text : "", -1, SQLITE_STATIC);
+		if (v->syscall_id)
+			sqlite3_bind_int64(e, 6, v->syscall_id);
+		else
+			sqlite3_bind_null(e, 6);
+		if (v->app_error_id)
+			sqlite3_bind_int64(e, 7, v->app_error_id);
+		else
+			sqlite3_bind_null(e, 7);
+		if (sqlite3_step(e) != SQLITE_DONE)
+			goto out;
+		sqlite3_reset(e);
+	}
+	if (uses_regexp(f->rule->sql))
+		f->query = xasprintf("SELECT a.path AS artifact, e.line, e.text "
+		    "FROM finding_evidence e JOIN artifacts a ON a.id = e.artifact_id "
+		    "WHERE e.finding_id = %ld ORDER BY e.seq;", f->db_id);
+	else
+		f->query = xstrdup(f->rule->sql);
+	rc = 0;
+out:
+	if (rc != 0)
+		*err = xasprintf("storing finding %s: %s", f->rule->id,
+		    sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	sqlite3_finalize(e);
+	return rc;
+}
+
+static int
+run_rule(sqlite3 *db, const struct rule *r, struct finding_list *fl,
+    struct diag *d)
+{
+	sqlite3_stmt *s, *art = NULL;
+	struct finding *f = NULL;
+	int c_aid, c_line, c_text, c_sid, c_eid, rc;
+	char *err = NULL;
+
+	if (prepare_rule(db, r, &s, d) != 0)
+		return -1;
+	sqlite3_prepare_v2(db, "SELECT path FROM artifacts WHERE id = ?", -1,
+	    &art, NULL);
+	c_aid = col_index(s, "artifact_id");
+	c_line = col_index(s, "line");
+	c_text = col_index(s, "text");
+	c_sid = col_index(s, "syscall_id");
+	c_eid = col_index(s, "app_error_id");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct evidence *v;
+
+		if (f == NULL) {
+			f = xcalloc(1, sizeof(*f));
+			f->rule = r;
+		}
+		f->rows++;
+		if (f->nev >= (size_t)r->max_evidence)
+			continue;
+		f->ev = xrealloc(f->ev, (f->nev + 1) * sizeof(*f->ev));
+		v = &f->ev[f->nev++];
+		memset(v, 0, sizeof(*v));
+		v->artifact_id = col_long(s, c_aid);
+		v->line = col_long(s, c_line);
+		v->text = col_text(s, c_text);
+		v->syscall_id = col_long(s, c_sid);
+		v->app_error_id = col_long(s, c_eid);
+		sqlite3_bind_int64(art, 1, v->artifact_id);
+		if (sqlite3_step(art) == SQLITE_ROW)
+			v->artifact = col_text(art, 0);
+		sqlite3_reset(art);
+		if (f->nev == 1)
+			f->fix = fill_fix(r->fix, s, 0, v->artifact);
+	}
+	sqlite3_finalize(art);
+	if (rc != SQLITE_DONE) {
+		diag_clear(d);
+		d->file = xstrdup(r->file);
+		d->line = r->m_sql.line;
+		d->col = r->m_sql.col;
+		d->msg = xasprintf("rule %s: evidence SQL failed: %s", r->id,
+		    sqlite3_errmsg(db));
+		sqlite3_finalize(s);
+		finding_free(f);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	if (f == NULL)
+		return 0;
+	/* {count} needs the total, known only now. */
+	if (strstr(r->fix, "{count}")) {
+		char *n = xasprintf("%ld", f->rows);
+		struct buf b = { 0 };
+		const char *p = f->fix, *q;
+
+		while ((q = strstr(p, "{count}")) != NULL) {
+			buf_add(&b, p, (size_t)(q - p));
+			buf_adds(&b, n);
+			p = q + 7;
+		}
+		buf_adds(&b, p);
+		free(f->fix);
+		f->fix = b.s;
+		free(n);
+	}
+	{
+		long distinct = 0;
+
+		for (size_t i = 0; i < f->nev; i++) {
+			size_t j;
+
+			for (j = 0; j < i && f->ev[j].artifact_id != f->ev[i].artifact_id; j++)
+				;
+			if (j == i)
+				distinct++;
+		}
+		f->artifacts = distinct;
+	}
+	if (insert_finding(db, f, &err) != 0) {
+		rule_fail(d, r, &r->m_id, err);
+		finding_free(f);
+		return -1;
+	}
+	fl->v = xrealloc(fl->v, (fl->n + 1) * sizeof(*fl->v));
+	fl->v[fl->n++] = f;
+	return 0;
+}
+
+int
+eval_run(sqlite3 *db, const struct rule_set *rs, struct finding_list *fl,
+    struct diag *d)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < rs->n; i++)
+			if (rs->v[i]->fallback == pass &&
+			    run_rule(db, rs->v[i], fl, d) != 0)
+				return -1;
+	return 0;
+}
+
+int
+eval_store_ranks(sqlite3 *db, const struct finding_list *fl, char **err)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(db, "UPDATE findings SET rank = ?, score = ?, "
+	    "confidence = ?, base = ?, reported = ?, corroboration = ?, "
+	    "explanation = ?, query = ? WHERE id = ?", -1, &s, NULL) != SQLITE_OK) {
+		*err = xasprintf("findings: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	for (size_t i = 0; i < fl->n; i++) {
+		const struct finding *f = fl->v[i];
+
+		sqlite3_bind_int64(s, 1, f->rank);
+		sqlite3_bind_double(s, 2, f->score);
+		sqlite3_bind_text(s, 3, f->confidence, -1, SQLITE_STATIC);
+		sqlite3_bind_double(s, 4, f->base);
+		sqlite3_bind_double(s, 5, f->reported);
+		sqlite3_bind_double(s, 6, f->corroboration);
+		sqlite3_bind_text(s, 7, f->explanation, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 8, f->query, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 9, f->db_id);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			*err = xasprintf("findings: %s", sqlite3_errmsg(db));
+			sqlite3_finalize(s);
+			return -1;
+		}
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static void
+finding_free(struct finding *f)
+{
+	if (f == NULL)
+		return;
+	for (size_t j = 0; j < f->nev; j++) {
+		free(f->ev[j].artifact);
+		free(f->ev[j].text);
+		free(f->ev[j].reported_at);
+	}
+	free(f->ev);
+	free(f->fix);
+	free(f->query);
+	free(f->explanation);
+	free(f);
+}
+
+void
+findings_free(struct finding_list *fl)
+{
+	for (size_t i = 0; i < fl->n; i++)
+		finding_free(fl->v[i]);
+	free(fl->v);
+	fl->v = NULL;
+	fl->n = 0;
+}

@@ -1,0 +1,587 @@
+/*
+ * mkpostmortem: command line and exit statuses only.  The pipeline is
+ * walk bundle → detect → parse → store → evaluate rules → rank → report;
+ * each stage lives in its own module.
+ */
+#include "dump.h"
+#include "eval.h"
+#include "ingest.h"
+#include "parser.h"
+#include "rank.h"
+#include "re.h"
+#include "report.h"
+#include "rules.h"
+#include "store.h"
+#include "walk.h"
+#include "xmalloc.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+	EXIT_ANALYSED = 0,
+	EXIT_RULE_FAILED = 1,
+	EXIT_USAGE = 2,
+	EXIT_CANNOT = 3,
+	EXIT_BAD_RULE = 4,
+};
+
+#define SITE_RULES_DIR SYSCONFDIR "/mkpostmortem/rules.d"
+
+struct type_override {
+	char *file;
+	const char *type;
+};
+
+struct options {
+	const char *format;
+	const char *output;
+	const char *db;
+	const char **rule_dirs;
+	size_t nrule_dirs;
+	struct type_override *types;
+	size_t ntypes;
+	int dump;
+	int stats;
+	int no_site_rules;
+	struct limits limits;
+};
+
+static const char usage_text[] =
+"Usage: mkpostmortem [OPTIONS] BUNDLE_DIR\n"
+"       mkpostmortem rules check [DIR...]\n"
+"       mkpostmortem explain ID\n"
+"\n"
+"Analyse a directory of incident artifacts (strace output, the program's\n"
+"own log ...), load every record into a SQLite store, apply the root-cause\n"
+"rules and print a ranked report: the most likely cause first, with its\n"
+"evidence as file:line, the SQL that shows it, and a fix.\n"
+"\n"
+"Options:\n"
+"  -f, --format FORMAT     report format: text (default) or json\n"
+"  -o, --output FILE       write the report to FILE instead of stdout\n"
+"      --db PATH           the SQLite store (default: BUNDLE_NAME.sqlite in\n"
+"                          the current directory); replaced atomically\n"
+"      --rules DIR         also load the rule files in DIR (repeatable);\n"
+"                          a rule with a built-in id replaces it\n"
+"      --no-site-rules     do not load " SITE_RULES_DIR "\n"
+"      --type FILE=TYPE    treat FILE (relative to the bundle) as TYPE\n"
+"      --dump-records      print every record parsed from BUNDLE_DIR (or a\n"
+"                          single file) instead of analysing; no store\n"
+"      --max-line BYTES    longest line read; longer lines are skipped and\n"
+"                          reported (default 1048576)\n"
+"      --max-pending N     unfinished strace calls held per file (default 65536)\n"
+"  -v, --stats             print the time of each stage on stderr\n"
+"  -h, --help              show this help and exit\n"
+"  -V, --version           show the version and exit\n"
+"\n"
+"Subcommands:\n"
+"  rules check [DIR...]    validate the built-in rules and those in DIR\n"
+"  explain ID              what rule ID looks for, its look-alikes and fix\n"
+"\n"
+"Exit status: 0 analysed (whether or not a cause was found); 1 a rule\n"
+"check failed; 2 bad command line; 3 cannot analyse (no such directory,\n"
+"or no file yielded any record); 4 a rule file is invalid.\n"
+"\n"
+"Artifact types: strace, strace-summary, app-log, unknown.\n"
+"Store schema: doc/schema.md; rule files: doc/rules.md; man mkpostmortem.\n";
+
+static void usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+static void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "mkpostmortem: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'mkpostmortem --help'.\n");
+	exit(EXIT_USAGE);
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long
+parse_count(const char *opt, const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < min || v > max) {
+		fprintf(stderr, "mkpostmortem: %s takes a whole number from %ld "
+		    "to %ld, not '%s'\n", opt, min, max, s);
+		exit(EXIT_USAGE);
+	}
+	return v;
+}
+
+static int
+load_rules(struct rule_set *rs, const struct options *o)
+{
+	struct diag d = { 0 };
+
+	if (rules_load_builtin(rs, &d) != 0 ||
+	    (!o->no_site_rules && rules_load_dir(rs, SITE_RULES_DIR, 1, &d) != 0))
+		goto bad;
+	for (size_t i = 0; i < o->nrule_dirs; i++)
+		if (rules_load_dir(rs, o->rule_dirs[i], 0, &d) != 0)
+			goto bad;
+	return 0;
+bad:
+	{
+		char *m = diag_format(&d);
+
+		fprintf(stderr, "mkpostmortem: %s\n", m);
+		free(m);
+		diag_clear(&d);
+	}
+	return -1;
+}
+
+/* BASENAME.sqlite in the current directory, for a bundle path. */
+static char *
+default_db(const char *bundle)
+{
+	char *copy = xstrdup(bundle), *base, *db;
+	size_t n = strlen(copy);
+
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	base = basename(copy);
+	if (strcmp(base, "/") == 0 || strcmp(base, ".") == 0 ||
+	    strcmp(base, "..") == 0) {
+		char cwd[PATH_MAX], *rp = realpath(bundle, NULL);
+
+		free(copy);
+		if (rp && strcmp(rp, "/") != 0) {
+			db = xasprintf("%s.sqlite", basename(rp));
+			free(rp);
+			return db;
+		}
+		free(rp);
+		(void)cwd;
+		return xstrdup("bundle.sqlite");
+	}
+	db = xasprintf("%s.sqlite", base);
+	free(copy);
+	return db;
+}
+
+/* 1 if path (which may not exist yet) lies inside dir. */
+static int
+inside(const char *path, const char *dir)
+{
+	char *rd = realpath(dir, NULL), *copy = xstrdup(path), *parent, *rp;
+	int in = 0;
+
+	parent = dirname(copy);
+	rp = realpath(parent, NULL);
+	if (rd && rp) {
+		size_t n = strlen(rd);
+
+		in = strncmp(rp, rd, n) == 0 && (rp[n] == '\0' || rp[n] == '/' ||
+		    strcmp(rd, "/") == 0);
+	}
+	free(rd);
+	free(rp);
+	free(copy);
+	return in;
+}
+
+static const char *
+forced_type(const struct options *o, const char *rel)
+{
+	for (size_t i = 0; i < o->ntypes; i++)
+		if (strcmp(o->types[i].file, rel) == 0)
+			return o->types[i].type;
+	return NULL;
+}
+
+static int
+run_dump(const char *target, const struct options *o)
+{
+	struct artifact_sink *as = dump_sink_new(stdout);
+	struct stat st;
+	int rc = EXIT_ANALYSED;
+
+	if (stat(target, &st) != 0) {
+		fprintf(stderr, "mkpostmortem: %s: %s\n", target, strerror(errno));
+		dump_sink_free(as);
+		return EXIT_CANNOT;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		struct walk w;
+		char *err = NULL;
+
+		if (walk_bundle(target, &w, &err) != 0) {
+			fprintf(stderr, "mkpostmortem: %s\n", err);
+			free(err);
+			dump_sink_free(as);
+			return EXIT_CANNOT;
+		}
+		for (size_t i = 0; i < w.n; i++) {
+			if (w.v[i].skip) {
+				printf("skipped ");
+				dump_quote(stdout, w.v[i].rel, strlen(w.v[i].rel));
+				printf(" %s\n", w.v[i].skip);
+				continue;
+			}
+			ingest_file(w.v[i].abs, w.v[i].rel, w.v[i].size,
+			    forced_type(o, w.v[i].rel), &o->limits, as, NULL);
+		}
+		walk_free(&w);
+	} else {
+		ingest_file(target, target, (uint64_t)st.st_size,
+		    forced_type(o, target), &o->limits, as, NULL);
+	}
+	dump_sink_free(as);
+	return rc;
+}
+
+static int
+run_analysis(const char *bundle, const struct options *o)
+{
+	const struct report_writer *w = report_writer_by_name(o->format);
+	struct rule_set rs = { 0 };
+	struct finding_list fl = { 0 };
+	struct report rep = { 0 };
+	struct store *st = NULL;
+	struct walk wk = { 0 };
+	struct diag d = { 0 };
+	char *db = NULL, *err = NULL;
+	long records = 0;
+	double t0 = now(), t_ingest, t_index, t_rules, t_report;
+	int rc = EXIT_CANNOT;
+	FILE *out = stdout;
+
+	if (load_rules(&rs, o) != 0) {
+		rules_free(&rs);
+		return EXIT_BAD_RULE;
+	}
+	if (walk_bundle(bundle, &wk, &err) != 0) {
+		fprintf(stderr, "mkpostmortem: cannot analyse %s\n", err);
+		free(err);
+		rules_free(&rs);
+		return EXIT_CANNOT;
+	}
+	db = o->db ? xstrdup(o->db) : default_db(bundle);
+	if (inside(db, bundle)) {
+		fprintf(stderr, "mkpostmortem: the store %s would lie inside the "
+		    "bundle, which is never written to; choose another with --db\n", db);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (store_create(db, &st, &err) != 0) {
+		fprintf(stderr, "mkpostmortem: %s\n", err);
+		goto out;
+	}
+	re_register_sqlite(store_db(st));
+	/* A broken rule stops the run before any work is done. */
+	if (eval_check(store_db(st), &rs, &d) != 0) {
+		err = diag_format(&d);
+		fprintf(stderr, "mkpostmortem: %s\n", err);
+		rc = EXIT_BAD_RULE;
+		goto out;
+	}
+	store_set_meta(st, "bundle", bundle);
+	store_set_meta(st, "tool_version", PACKAGE_VERSION);
+	for (size_t i = 0; i < wk.n; i++) {
+		struct artifact_info info;
+
+		if (wk.v[i].skip) {
+			store_add_skipped(st, wk.v[i].rel, wk.v[i].skip);
+			continue;
+		}
+		ingest_file(wk.v[i].abs, wk.v[i].rel, wk.v[i].size,
+		    forced_type(o, wk.v[i].rel), &o->limits, store_sink(st), &info);
+		records += info.records;
+	}
+	if (store_load_error(st)) {
+		fprintf(stderr, "mkpostmortem: %s\n", store_load_error(st));
+		goto out;
+	}
+	t_ingest = now();
+	if (store_index(st, &err) != 0) {
+		fprintf(stderr, "mkpostmortem: %s\n", err);
+		goto out;
+	}
+	t_index = now();
+	if (eval_run(store_db(st), &rs, &fl, &d) != 0) {
+		err = diag_format(&d);
+		fprintf(stderr, "mkpostmortem: %s\n", err);
+		rc = EXIT_BAD_RULE;
+		goto out;
+	}
+	rank_findings(store_db(st), &fl);
+	if (eval_store_ranks(store_db(st), &fl, &err) != 0) {
+		fprintf(stderr, "mkpostmortem: %s\n", err);
+		goto out;
+	}
+	t_rules = now();
+	rep.bundle = bundle;
+	rep.store = db;
+	rep.findings = &fl;
+	rep.regex_limit_hits = re_limit_hits();
+	if (report_load(store_db(st), &rep, &err) != 0) {
+		fprintf(stderr, "mkpostmortem: %s\n", err);
+		goto out;
+	}
+	if (store_commit(st, &err) != 0) {
+		st = NULL;
+		fprintf(stderr, "mkpostmortem: %s\n", err);
+		goto out;
+	}
+	st = NULL;
+	if (o->output && (out = fopen(o->output, "w")) == NULL) {
+		fprintf(stderr, "mkpostmortem: cannot write %s: %s\n", o->output,
+		    strerror(errno));
+		out = stdout;
+		goto out;
+	}
+	w->write(out, &rep);
+	if (fflush(out) != 0 || ferror(out)) {
+		fprintf(stderr, "mkpostmortem: writing the report failed: %s\n",
+		    strerror(errno));
+		goto out;
+	}
+	t_report = now();
+	if (o->stats)
+		fprintf(stderr, "mkpostmortem: stages: walk+parse+load %.3fs, "
+		    "index %.3fs, rules %.3fs, report %.3fs, total %.3fs\n",
+		    t_ingest - t0, t_index - t_ingest, t_rules - t_index,
+		    t_report - t_rules, t_report - t0);
+	if (records == 0) {
+		fprintf(stderr, "mkpostmortem: no file in %s yielded any record\n",
+		    bundle);
+		rc = EXIT_CANNOT;
+	} else
+		rc = EXIT_ANALYSED;
+out:
+	if (out != stdout)
+		fclose(out);
+	store_close(st);
+	report_free(&rep);
+	findings_free(&fl);
+	rules_free(&rs);
+	walk_free(&wk);
+	diag_clear(&d);
+	free(db);
+	free(err);
+	return rc;
+}
+
+/* `rules check [DIR...]`: load and prepare every rule against the schema. */
+static int
+run_rules_check(int argc, char **argv, const struct options *o)
+{
+	struct rule_set rs = { 0 };
+	struct diag d = { 0 };
+	struct store *st = NULL;
+	char *err = NULL, *tmpdb;
+	int rc = EXIT_RULE_FAILED;
+	char tmpl[] = "/tmp/mkpostmortem-check-XXXXXX";
+	struct options oo = *o;
+
+	oo.rule_dirs = (const char **)argv;
+	oo.nrule_dirs = (size_t)argc;
+	if (load_rules(&rs, &oo) != 0)
+		return EXIT_RULE_FAILED;
+	if (mkdtemp(tmpl) == NULL) {
+		fprintf(stderr, "mkpostmortem: cannot create a temporary directory: %s\n",
+		    strerror(errno));
+		rules_free(&rs);
+		return EXIT_CANNOT;
+	}
+	tmpdb = xasprintf("%s/check.sqlite", tmpl);
+	if (store_create(tmpdb, &st, &err) != 0) {
+		fprintf(stderr, "mkpostmortem: %s\n", err);
+		goto out;
+	}
+	re_register_sqlite(store_db(st));
+	if (eval_check(store_db(st), &rs, &d) != 0) {
+		char *m = diag_format(&d);
+
+		fprintf(stderr, "mkpostmortem: %s\n", m);
+		free(m);
+		goto out;
+	}
+	printf("%zu rules OK\n", rs.n);
+	rc = 0;
+out:
+	store_close(st);
+	rmdir(tmpl);
+	free(tmpdb);
+	free(err);
+	diag_clear(&d);
+	rules_free(&rs);
+	return rc;
+}
+
+static int
+run_explain(const char *id, const struct options *o)
+{
+	struct rule_set rs = { 0 };
+	const struct rule *r;
+
+	if (load_rules(&rs, o) != 0)
+		return EXIT_BAD_RULE;
+	r = rules_find(&rs, id);
+	if (r == NULL) {
+		fprintf(stderr, "mkpostmortem: no rule with id '%s'; known ids:", id);
+		for (size_t i = 0; i < rs.n; i++)
+			fprintf(stderr, " %s", rs.v[i]->id);
+		fputc('\n', stderr);
+		rules_free(&rs);
+		return EXIT_USAGE;
+	}
+	printf("%s - %s\n\n", r->id, r->title);
+	if (r->means)
+		printf("What it means:\n%s\n", r->means);
+	if (r->nlookalikes) {
+		printf("Look-alikes it is told apart from:");
+		for (size_t i = 0; i < r->nlookalikes; i++)
+			printf(" %s", r->lookalikes[i]);
+		printf("\n\n");
+	}
+	printf("Weight: %.2f\n\nEvidence query:\n%s\n", r->weight, r->sql);
+	printf("Fix (placeholders are filled from the evidence):\n%s\n", r->fix);
+	printf("Defined in: %s\n", r->file);
+	rules_free(&rs);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "rules", required_argument, NULL, 'R' },
+		{ "no-site-rules", no_argument, NULL, 'N' },
+		{ "type", required_argument, NULL, 'T' },
+		{ "dump-records", no_argument, NULL, 'd' },
+		{ "max-line", required_argument, NULL, 'L' },
+		{ "max-pending", required_argument, NULL, 'P' },
+		{ "stats", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct options o = { 0 };
+	int c, rc;
+
+	o.format = "text";
+	o.limits.max_line = 1024 * 1024;
+	o.limits.max_pending = 65536;
+
+	/* Subcommands come first, so options after them are theirs. */
+	if (argc >= 2 && strcmp(argv[1], "rules") == 0) {
+		if (argc >= 3 && strcmp(argv[2], "check") == 0)
+			return run_rules_check(argc - 3, argv + 3, &o);
+		usage_error("unknown rules subcommand '%s' (known: check)",
+		    argc >= 3 ? argv[2] : "");
+	}
+	if (argc >= 2 && strcmp(argv[1], "explain") == 0) {
+		if (argc != 3)
+			usage_error("%s", "explain takes exactly one rule id");
+		return run_explain(argv[2], &o);
+	}
+
+	while ((c = getopt_long(argc, argv, "f:o:vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o.format = optarg;
+			break;
+		case 'o':
+			o.output = optarg;
+			break;
+		case 'D':
+			o.db = optarg;
+			break;
+		case 'R':
+			o.rule_dirs = xrealloc(o.rule_dirs,
+			    (o.nrule_dirs + 1) * sizeof(char *));
+			o.rule_dirs[o.nrule_dirs++] = optarg;
+			break;
+		case 'N':
+			o.no_site_rules = 1;
+			break;
+		case 'T': {
+			char *eq = strrchr(optarg, '=');
+
+			if (eq == NULL || eq == optarg || eq[1] == '\0')
+				usage_error("--type takes FILE=TYPE, not '%s'", optarg);
+			o.types = xrealloc(o.types, (o.ntypes + 1) * sizeof(*o.types));
+			o.types[o.ntypes].file = xstrndup(optarg, (size_t)(eq - optarg));
+			{
+				const struct parser *p = parser_by_type(eq + 1);
+
+				if (p == NULL)
+					usage_error("unknown type '%s' in --type", eq + 1);
+				o.types[o.ntypes++].type = p->type;
+			}
+			break;
+		}
+		case 'd':
+			o.dump = 1;
+			break;
+		case 'L':
+			o.limits.max_line = (size_t)parse_count("--max-line", optarg,
+			    256, 1L << 30);
+			break;
+		case 'P':
+			o.limits.max_pending = parse_count("--max-pending", optarg,
+			    1, 1L << 24);
+			break;
+		case 'v':
+			o.stats = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case 'V':
+			printf("mkpostmortem %s (store schema %d)\n", PACKAGE_VERSION,
+			    STORE_SCHEMA_VERSION);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'mkpostmortem --help'.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (report_writer_by_name(o.format) == NULL)
+		usage_error("unknown --format '%s' (known: text, json)", o.format);
+	if (optind != argc - 1)
+		usage_error("%s", optind >= argc ? "a BUNDLE_DIR is needed" :
+		    "exactly one BUNDLE_DIR is expected");
+	if (o.dump)
+		rc = run_dump(argv[optind], &o);
+	else
+		rc = run_analysis(argv[optind], &o);
+	for (size_t i = 0; i < o.ntypes; i++)
+		free(o.types[i].file);
+	free(o.types);
+	free(o.rule_dirs);
+	return rc;
+}

@@ -1,0 +1,70 @@
+/*
+ * The parser interface.  One parser per input format, each in its own
+ * parse-*.c file exporting one const struct parser, listed in parsers.c.
+ * Adding a format is one file and one line in that table.
+ *
+ * The driver (ingest.c) reads an artifact line by line (decompressed,
+ * CR stripped, length capped) and hands each line to the artifact's parser.
+ * A line the parser does not claim is offered to the "mixable" parsers
+ * (formats that appear inside other streams, like a Go program's own log
+ * lines inside strace output written to the same stderr); a line nobody
+ * claims is recorded as a problem with the main parser's reason.
+ *
+ * Ownership: the state returned by open() belongs to the parser and is
+ * released by finish().  The line passed to line() is borrowed.
+ */
+#ifndef MKPM_PARSER_H
+#define MKPM_PARSER_H
+
+#include <stddef.h>
+
+#include "record.h"
+
+struct limits {
+	size_t max_line;	/* longer lines are skipped and reported */
+	long max_pending;	/* unfinished calls held at once, per artifact */
+};
+
+struct parse_ctx {
+	const struct sink *sink;
+	const char *name;	/* artifact path relative to the bundle */
+	long pid_hint;		/* pid from a strace -ff file name, else 0 */
+	const struct limits *limits;
+	int secondary;		/* opened for lines inside another format */
+};
+
+#define PARSER_MIXABLE 0x1	/* may claim lines inside another format */
+
+struct parser {
+	const char *type;	/* artifact type, as in CONTRACT.md */
+	/*
+	 * How sure (0..100) that an artifact whose first bytes are buf
+	 * (up to 64 KiB, decompressed; len may cut a line) is of this
+	 * format.  name is the path relative to the bundle, a hint only.
+	 */
+	int (*sniff)(const char *buf, size_t len, const char *name);
+	void *(*open)(const struct parse_ctx *ctx);
+	/*
+	 * One line without its end-of-line, NUL-terminated at line[len].
+	 * Returns 1 when the line belongs to this format (it emitted rows,
+	 * or a problem, or the line carries nothing to store), 0 when it
+	 * does not, setting *why to a static reason.
+	 */
+	int (*line)(void *st, const char *line, size_t len, long lineno,
+	    const char **why);
+	/* End of input: emit what is still held, then free the state. */
+	void (*finish)(void *st);
+	unsigned flags;
+};
+
+/* The table of parsers, in detection priority order (parsers.c). */
+extern const struct parser *const parsers[];
+extern const size_t parsers_count;
+const struct parser *parser_by_type(const char *type);
+
+/* Parsers, one per file. */
+extern const struct parser parser_strace;
+extern const struct parser parser_strace_summary;
+extern const struct parser parser_app_log;
+
+#endif

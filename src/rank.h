@@ -1,0 +1,25 @@
+/*
+ * Ranking findings by a score a reader can check: the rule's weight (how
+ * directly its evidence proves the cause), a bonus when the evidence is
+ * the failure the program itself reported (or died on), and a bonus per
+ * further artifact that agrees.  Each part is kept for the report.
+ */
+#ifndef MKPM_RANK_H
+#define MKPM_RANK_H
+
+#include <sqlite3.h>
+
+#include "eval.h"
+
+#define RANK_REPORTED_BONUS 0.30	/* the program reported this very failure */
+#define RANK_EXITED_BONUS 0.10		/* the process exited non-zero after it */
+#define RANK_ARTIFACT_BONUS 0.05	/* per further artifact that agrees */
+#define RANK_ARTIFACT_MAX 0.15
+#define RANK_SCORE_MAX 0.99
+
+/* Scores, sorts (rank 1 = most likely) and explains every finding. */
+void rank_findings(sqlite3 *db, struct finding_list *fl);
+/* "high", "medium" or "low" for a score. */
+const char *rank_confidence(double score);
+
+#endif

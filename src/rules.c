@@ -1,0 +1,459 @@
+/*
+ * YAML → struct rule.  Uses libyaml's document loader for the marks
+ * (line and column of every value), and accepts exactly the documented
+ * keys so that a typo in a site rule is an error, not a silent default.
+ */
+#include "rules.h"
+#include "embed.h"
+#include "xmalloc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#define MAX_RULE_BYTES (1024 * 1024)
+#define MAX_NODES 10000
+
+void
+diag_clear(struct diag *d)
+{
+	free(d->file);
+	free(d->msg);
+	memset(d, 0, sizeof(*d));
+}
+
+char *
+diag_format(const struct diag *d)
+{
+	if (d->file && d->line > 0)
+		return xasprintf("%s:%ld:%ld: %s", d->file, d->line,
+		    d->col > 0 ? d->col : 1, d->msg);
+	if (d->file)
+		return xasprintf("%s: %s", d->file, d->msg);
+	return xstrdup(d->msg ? d->msg : "error");
+}
+
+static int
+fail(struct diag *d, const char *file, long line, long col, char *msg)
+{
+	diag_clear(d);
+	d->file = xstrdup(file);
+	d->line = line;
+	d->col = col;
+	d->msg = msg;
+	return -1;
+}
+
+static int
+fail_node(struct diag *d, const char *file, const yaml_node_t *n, char *msg)
+{
+	return fail(d, file, (long)n->start_mark.line + 1,
+	    (long)n->start_mark.column + 1, msg);
+}
+
+void
+rule_free(struct rule *r)
+{
+	if (r == NULL)
+		return;
+	free(r->id);
+	free(r->title);
+	free(r->category);
+	free(r->means);
+	free(r->fix);
+	free(r->sql);
+	for (size_t i = 0; i < r->nlookalikes; i++)
+		free(r->lookalikes[i]);
+	free(r->lookalikes);
+	free(r->file);
+	free(r);
+}
+
+static const char *
+scalar(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static int
+valid_id(const char *s)
+{
+	if (*s == '\0' || *s == '-')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '-' || *s == '_'))
+			return 0;
+	return 1;
+}
+
+/* Indentation of line number `line` (1-based) of text. */
+static long
+line_indent(const char *text, size_t len, long line)
+{
+	const char *p = text, *end = text + len;
+	long l = 1, ind = 0;
+
+	while (p < end && l < line) {
+		if (*p++ == '\n')
+			l++;
+	}
+	while (p < end && *p == ' ') {
+		ind++;
+		p++;
+	}
+	return ind;
+}
+
+static void
+set_mark(struct mark *m, const yaml_node_t *n, const char *text, size_t len)
+{
+	m->line = (long)n->start_mark.line + 1;
+	m->col = (long)n->start_mark.column + 1;
+	m->block = n->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+	    n->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
+	m->indent = m->block ? line_indent(text, len, m->line + 1) : 0;
+}
+
+void
+rule_sql_position(const struct rule *r, long offset, long *line, long *col)
+{
+	long nl = 0, lastnl = -1;
+
+	for (long i = 0; i < offset && r->sql[i]; i++) {
+		if (r->sql[i] == '\n') {
+			nl++;
+			lastnl = i;
+		}
+	}
+	if (r->m_sql.block) {
+		*line = r->m_sql.line + 1 + nl;
+		*col = r->m_sql.indent + (offset - lastnl);
+	} else {
+		*line = r->m_sql.line + nl;
+		*col = (nl ? 1 : r->m_sql.col + 1) + (offset - lastnl - 1);
+	}
+}
+
+static int
+want_scalar(struct diag *d, const char *file, const yaml_node_t *v,
+    const char *key)
+{
+	if (v->type != YAML_SCALAR_NODE)
+		return fail_node(d, file, v, xasprintf("'%s' must be a string", key));
+	return 0;
+}
+
+int
+rules_parse(const char *file, const char *text, size_t len,
+    struct rule **out, struct diag *d)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	struct rule *r = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	if (len > MAX_RULE_BYTES)
+		return fail(d, file, 0, 0, xasprintf("rule file larger than %d bytes",
+		    MAX_RULE_BYTES));
+	if (!yaml_parser_initialize(&parser))
+		return fail(d, file, 0, 0, xstrdup("cannot initialise the YAML parser"));
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		fail(d, file, (long)parser.problem_mark.line + 1,
+		    (long)parser.problem_mark.column + 1,
+		    xasprintf("YAML: %s%s%s", parser.problem ? parser.problem : "syntax error",
+		    parser.context ? " " : "", parser.context ? parser.context : ""));
+		yaml_parser_delete(&parser);
+		return -1;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (root == NULL) {
+		fail(d, file, 1, 1, xstrdup("empty rule file"));
+		goto out;
+	}
+	if (doc.nodes.top - doc.nodes.start > MAX_NODES) {
+		fail(d, file, 1, 1, xasprintf("rule file has more than %d YAML nodes",
+		    MAX_NODES));
+		goto out;
+	}
+	if (root->type != YAML_MAPPING_NODE) {
+		fail_node(d, file, root, xstrdup("a rule file must be a mapping of keys"));
+		goto out;
+	}
+	r = xcalloc(1, sizeof(*r));
+	r->file = xstrdup(file);
+	r->weight = -1;
+	r->max_evidence = 20;
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
+	    p < root->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(&doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(&doc, p->value);
+		const char *key;
+
+		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE) {
+			fail_node(d, file, k ? k : root, xstrdup("keys must be plain strings"));
+			goto out;
+		}
+		key = scalar(k);
+		if (strcmp(key, "id") == 0 || strcmp(key, "title") == 0 ||
+		    strcmp(key, "category") == 0 || strcmp(key, "means") == 0 ||
+		    strcmp(key, "fix") == 0 || strcmp(key, "evidence") == 0 ||
+		    strcmp(key, "weight") == 0 || strcmp(key, "fallback") == 0 ||
+		    strcmp(key, "max_evidence") == 0) {
+			char **dst = NULL;
+
+			if (want_scalar(d, file, v, key) != 0)
+				goto out;
+			if (strcmp(key, "id") == 0) {
+				dst = &r->id;
+				set_mark(&r->m_id, v, text, len);
+				if (!valid_id(scalar(v))) {
+					fail_node(d, file, v, xasprintf("id '%s' must be "
+					    "lower-case letters, digits and '-'", scalar(v)));
+					goto out;
+				}
+			} else if (strcmp(key, "title") == 0)
+				dst = &r->title;
+			else if (strcmp(key, "category") == 0)
+				dst = &r->category;
+			else if (strcmp(key, "means") == 0)
+				dst = &r->means;
+			else if (strcmp(key, "fix") == 0) {
+				dst = &r->fix;
+				set_mark(&r->m_fix, v, text, len);
+			} else if (strcmp(key, "evidence") == 0) {
+				dst = &r->sql;
+				set_mark(&r->m_sql, v, text, len);
+			} else if (strcmp(key, "weight") == 0) {
+				char *end;
+
+				r->weight = strtod(scalar(v), &end);
+				if (*end != '\0' || end == scalar(v) || !(r->weight > 0) ||
+				    r->weight > 1) {
+					fail_node(d, file, v, xasprintf("weight must be a "
+					    "number above 0 and at most 1, not '%s'", scalar(v)));
+					goto out;
+				}
+			} else if (strcmp(key, "max_evidence") == 0) {
+				char *end;
+
+				r->max_evidence = strtol(scalar(v), &end, 10);
+				if (*end != '\0' || r->max_evidence < 1 ||
+				    r->max_evidence > 100000) {
+					fail_node(d, file, v, xstrdup("max_evidence must be "
+					    "a whole number from 1 to 100000"));
+					goto out;
+				}
+			} else {
+				const char *s = scalar(v);
+
+				if (strcmp(s, "true") == 0 || strcmp(s, "yes") == 0)
+					r->fallback = 1;
+				else if (strcmp(s, "false") == 0 || strcmp(s, "no") == 0)
+					r->fallback = 0;
+				else {
+					fail_node(d, file, v, xstrdup("fallback must be true or false"));
+					goto out;
+				}
+			}
+			if (dst) {
+				if (*dst != NULL) {
+					fail_node(d, file, k, xasprintf("'%s' given twice", key));
+					goto out;
+				}
+				*dst = xstrdup(scalar(v));
+			}
+		} else if (strcmp(key, "lookalikes") == 0) {
+			if (v->type != YAML_SEQUENCE_NODE) {
+				fail_node(d, file, v, xstrdup("lookalikes must be a list of ids"));
+				goto out;
+			}
+			for (yaml_node_item_t *it = v->data.sequence.items.start;
+			    it < v->data.sequence.items.top; it++) {
+				yaml_node_t *e = yaml_document_get_node(&doc, *it);
+
+				if (e == NULL || e->type != YAML_SCALAR_NODE ||
+				    !valid_id(scalar(e))) {
+					fail_node(d, file, e ? e : v,
+					    xstrdup("lookalikes must be a list of ids"));
+					goto out;
+				}
+				r->lookalikes = xrealloc(r->lookalikes,
+				    (r->nlookalikes + 1) * sizeof(char *));
+				r->lookalikes[r->nlookalikes++] = xstrdup(scalar(e));
+			}
+		} else if (strcmp(key, "tests") == 0) {
+			/* Rule tests are run by `mkpostmortem rules test`. */
+		} else {
+			fail_node(d, file, k, xasprintf("unknown key '%s' (known: id, "
+			    "title, category, weight, means, evidence, fix, lookalikes, "
+			    "fallback, max_evidence, tests)", key));
+			goto out;
+		}
+	}
+	{
+		static const char *const need[] = { "id", "title", "weight", "evidence", "fix" };
+		const void *have[] = { r->id, r->title, r->weight > 0 ? r : NULL, r->sql, r->fix };
+
+		for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+			if (have[i] == NULL) {
+				fail_node(d, file, root, xasprintf("missing key '%s'", need[i]));
+				goto out;
+			}
+	}
+	*out = r;
+	r = NULL;
+	rc = 0;
+out:
+	rule_free(r);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
+static void
+add_rule(struct rule_set *rs, struct rule *r)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (strcmp(rs->v[i]->id, r->id) == 0) {
+			rule_free(rs->v[i]);
+			rs->v[i] = r;
+			return;
+		}
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? rs->cap * 2 : 32;
+		rs->v = xrealloc(rs->v, rs->cap * sizeof(*rs->v));
+	}
+	rs->v[rs->n++] = r;
+}
+
+int
+rules_load_builtin(struct rule_set *rs, struct diag *d)
+{
+	for (size_t i = 0; i < embedded_rules_count; i++) {
+		struct rule *r;
+
+		if (rules_parse(embedded_rules[i].name, embedded_rules[i].text,
+		    strlen(embedded_rules[i].text), &r, d) != 0)
+			return -1;
+		r->builtin = 1;
+		add_rule(rs, r);
+	}
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n > m && strcmp(s + n - m, suf) == 0;
+}
+
+static char *
+read_file(const char *path, size_t *len, char **err)
+{
+	FILE *fp = fopen(path, "rb");
+	struct buf b = { 0 };
+	char chunk[8192];
+	size_t n;
+
+	if (fp == NULL) {
+		*err = xasprintf("cannot read: %s", strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		buf_add(&b, chunk, n);
+		if (b.len > MAX_RULE_BYTES)
+			break;
+	}
+	if (ferror(fp)) {
+		*err = xasprintf("cannot read: %s", strerror(errno));
+		fclose(fp);
+		buf_free(&b);
+		return NULL;
+	}
+	fclose(fp);
+	*len = b.len;
+	if (b.s == NULL)
+		b.s = xstrdup("");
+	return b.s;
+}
+
+int
+rules_load_dir(struct rule_set *rs, const char *dir, int optional,
+    struct diag *d)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (dp == NULL) {
+		if (optional && errno == ENOENT)
+			return 0;
+		return fail(d, dir, 0, 0, xasprintf("cannot read rule directory: %s",
+		    strerror(errno)));
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.' || !(has_suffix(de->d_name, ".yaml") ||
+		    has_suffix(de->d_name, ".yml")))
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof(char *));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(dp);
+	qsort(names, n, sizeof(char *), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]);
+		char *err = NULL, *text;
+		size_t len = 0;
+		struct rule *r;
+
+		if (rc == 0) {
+			text = read_file(path, &len, &err);
+			if (text == NULL)
+				rc = fail(d, path, 0, 0, err);
+			else if (rules_parse(path, text, len, &r, d) != 0)
+				rc = -1;
+			else
+				add_rule(rs, r);
+			free(text);
+		}
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+const struct rule *
+rules_find(const struct rule_set *rs, const char *id)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (strcmp(rs->v[i]->id, id) == 0)
+			return rs->v[i];
+	return NULL;
+}
+
+void
+rules_free(struct rule_set *rs)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		rule_free(rs->v[i]);
+	free(rs->v);
+	memset(rs, 0, sizeof(*rs));
+}

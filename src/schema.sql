@@ -1,0 +1,209 @@
+-- The mkpostmortem store, schema version 1 (PRAGMA user_version).
+-- Documented for users in doc/schema.md; this file is compiled into the
+-- binary.  Record tables mirror src/tables.c column for column, after
+-- their own id and artifact_id.  Indexes are created after loading
+-- (index.sql), views here.
+
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT
+);
+
+CREATE TABLE artifacts (
+  id         INTEGER PRIMARY KEY,
+  path       TEXT NOT NULL,      -- relative to the bundle
+  type       TEXT NOT NULL,      -- main type, 'unknown' when none matched
+  types      TEXT NOT NULL,      -- every stream found, comma-separated
+  status     TEXT NOT NULL,      -- ok | unknown | unreadable | partial | skipped
+  note       TEXT,               -- why it is not ok
+  size       INTEGER,            -- bytes on disk
+  bytes      INTEGER,            -- bytes read after decompression
+  compressed INTEGER NOT NULL DEFAULT 0,
+  lines      INTEGER,
+  records    INTEGER NOT NULL DEFAULT 0,
+  errors     INTEGER NOT NULL DEFAULT 0,
+  pid_hint   INTEGER             -- pid taken from a strace -ff file name
+);
+
+-- Facts a parser learned about a whole artifact (clock kind, flags seen).
+CREATE TABLE artifact_meta (
+  artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
+  key         TEXT NOT NULL,
+  value       TEXT
+);
+
+-- Lines not understood, capped or skipped: nothing is dropped silently.
+CREATE TABLE parse_errors (
+  id          INTEGER PRIMARY KEY,
+  artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
+  line        INTEGER,           -- 0: the artifact as a whole
+  reason      TEXT NOT NULL,
+  text        TEXT
+);
+
+-- One row per system call; an <unfinished ...>/<... resumed> pair is one
+-- row with both lines.  Times are seconds: since midnight for -t/-tt (plus
+-- 86400 per midnight crossed), since the epoch for -ttt, since the first
+-- line for -r; artifact_meta 'clock' says which.
+CREATE TABLE syscalls (
+  id          INTEGER PRIMARY KEY,
+  artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
+  line        INTEGER NOT NULL,  -- the call line (the unfinished one, if split)
+  end_line    INTEGER,           -- the resumed line, if split
+  pid         INTEGER,           -- tid as strace prints it
+  ts          REAL,
+  end_ts      REAL,              -- time of the resumed line
+  ts_text     TEXT,
+  syscall     TEXT NOT NULL,
+  args        TEXT,              -- raw argument text (both halves joined)
+  path        TEXT,              -- first path argument, unescaped
+  path2       TEXT,              -- second path argument (rename, link ...)
+  dirfd       TEXT,              -- AT_FDCWD or the fd number of *at calls
+  dirfd_path  TEXT,              -- its -y decoration
+  flags       TEXT,              -- open flags, AT_* flags
+  mode        INTEGER,           -- mode argument of mkdir/open/chmod
+  ret_text    TEXT,              -- return value as printed
+  ret         INTEGER,           -- return value as a number (NULL for ?)
+  errno       TEXT,              -- ENOENT ...
+  errno_text  TEXT,              -- No such file or directory
+  duration    REAL,              -- -T seconds
+  fd          INTEGER,           -- descriptor returned
+  fd_path     TEXT,              -- its -y decoration
+  note        TEXT,              -- INJECTED, DELAYED, ERESTARTSYS text ...
+  state       TEXT NOT NULL,     -- complete | blocked | interrupted | unavailable | detached
+  raw         TEXT NOT NULL,     -- the call line
+  raw_end     TEXT               -- the resumed line
+);
+
+-- Signals, exits and strace's own attach/detach lines.
+CREATE TABLE strace_events (
+  id          INTEGER PRIMARY KEY,
+  artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
+  line        INTEGER NOT NULL,
+  pid         INTEGER,
+  ts          REAL,
+  ts_text     TEXT,
+  kind        TEXT NOT NULL,     -- signal | exited | killed | superseded | stopped | attached | detached
+  signal      TEXT,
+  code        INTEGER,           -- exit status; threads count for attached
+  detail      TEXT,              -- siginfo, or the rest of the line
+  raw         TEXT NOT NULL
+);
+
+-- strace -k stack frames, innermost first, after the call they belong to.
+CREATE TABLE strace_frames (
+  id          INTEGER PRIMARY KEY,
+  artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
+  line        INTEGER NOT NULL,
+  call_line   INTEGER,           -- line of the call (syscalls.line or end_line)
+  pid         INTEGER,
+  depth       INTEGER NOT NULL,  -- 0 = innermost
+  binary      TEXT,
+  symbol      TEXT,
+  offset      TEXT,
+  addr        TEXT,
+  src         TEXT               -- file:line with -kk
+);
+
+-- strace -c/-C summary tables.
+CREATE TABLE strace_summary (
+  id          INTEGER PRIMARY KEY,
+  artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
+  line        INTEGER NOT NULL,
+  syscall     TEXT NOT NULL,     -- 'total' for the total row
+  calls       INTEGER,
+  errors      INTEGER,
+  seconds     REAL,
+  usecs_call  INTEGER,
+  pct         REAL,
+  min_seconds REAL,
+  max_seconds REAL,
+  clock       TEXT               -- 'system' (default) or 'wall' (-w)
+);
+
+-- Errors the application itself reported (Go *PathError and friends).
+CREATE TABLE app_errors (
+  id          INTEGER PRIMARY KEY,
+  artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
+  line        INTEGER NOT NULL,
+  ts          REAL,              -- seconds since midnight, from the log prefix
+  ts_text     TEXT,
+  kind        TEXT NOT NULL,     -- PathError | LinkError | SyscallError
+  op          TEXT,              -- mkdir, open, stat ...
+  path        TEXT,
+  path2       TEXT,
+  errno       TEXT,              -- the errno name for the error text
+  err_text    TEXT,              -- permission denied ...
+  message     TEXT,              -- the whole message after the log prefix
+  raw         TEXT NOT NULL,
+  syscall_id  INTEGER            -- the call that produced it (filled after loading)
+);
+
+-- The report, as the last run ranked it.
+CREATE TABLE findings (
+  id          INTEGER PRIMARY KEY,
+  rank        INTEGER NOT NULL,
+  rule_id     TEXT NOT NULL,
+  title       TEXT NOT NULL,
+  score       REAL NOT NULL,
+  confidence  TEXT NOT NULL,
+  base        REAL,              -- the rule's weight
+  reported    REAL,              -- bonus: the evidence is the failure the program reported
+  corroboration REAL,            -- bonus: independent artifacts agree
+  explanation TEXT,              -- how the score was built, in words
+  fix         TEXT,
+  query       TEXT,              -- SQL that returns the evidence rows
+  rule_file   TEXT
+);
+
+CREATE TABLE finding_evidence (
+  id          INTEGER PRIMARY KEY,
+  finding_id  INTEGER NOT NULL REFERENCES findings(id),
+  seq         INTEGER NOT NULL,
+  artifact_id INTEGER REFERENCES artifacts(id),
+  line        INTEGER,
+  text        TEXT,
+  syscall_id  INTEGER,
+  app_error_id INTEGER
+);
+
+-- Failed calls, with the line that shows the errno (the resumed one for
+-- a split call) and the artifact path.
+CREATE VIEW failed_calls AS
+  SELECT s.id AS syscall_id, s.artifact_id, a.path AS artifact,
+         coalesce(s.end_line, s.line) AS line,
+         coalesce(s.raw_end, s.raw) AS text,
+         s.pid, s.ts, s.syscall, s.path, s.path2, s.dirfd, s.dirfd_path,
+         s.flags, s.mode, s.ret, s.errno, s.errno_text, s.duration, s.note
+    FROM syscalls s JOIN artifacts a ON a.id = s.artifact_id
+   WHERE s.errno IS NOT NULL;
+
+-- Calls that create directories, whatever the syscall name.
+CREATE VIEW mkdir_calls AS
+  SELECT s.*, a.path AS artifact, coalesce(s.end_line, s.line) AS err_line,
+         coalesce(s.raw_end, s.raw) AS err_text
+    FROM syscalls s JOIN artifacts a ON a.id = s.artifact_id
+   WHERE s.syscall IN ('mkdir', 'mkdirat');
+
+-- stat-family calls (the walk before and after a create).
+CREATE VIEW stat_calls AS
+  SELECT s.*, a.path AS artifact, coalesce(s.end_line, s.line) AS err_line,
+         coalesce(s.raw_end, s.raw) AS err_text
+    FROM syscalls s JOIN artifacts a ON a.id = s.artifact_id
+   WHERE s.syscall IN ('stat', 'lstat', 'newfstatat', 'fstatat64', 'statx',
+                       'stat64', 'lstat64', 'access', 'faccessat', 'faccessat2');
+
+-- Calls still blocked when the trace ended, with how long they had waited.
+CREATE VIEW blocked_calls AS
+  SELECT s.*, a.path AS artifact,
+         (SELECT max(coalesce(t.end_ts, t.ts)) FROM syscalls t
+           WHERE t.artifact_id = s.artifact_id) - s.ts AS waited
+    FROM syscalls s JOIN artifacts a ON a.id = s.artifact_id
+   WHERE s.state = 'blocked';
+
+-- Evidence as the report quotes it.
+CREATE VIEW evidence AS
+  SELECT f.rank, f.rule_id, e.seq, a.path AS artifact, e.line, e.text
+    FROM finding_evidence e
+    JOIN findings f ON f.id = e.finding_id
+    LEFT JOIN artifacts a ON a.id = e.artifact_id;

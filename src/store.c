@@ -1,0 +1,400 @@
+/*
+ * Loading records into SQLite: one transaction, one prepared INSERT per
+ * table (built from the table descriptors, so parsers and schema are
+ * checked against each other when the store opens), indexes at the end.
+ */
+#include "store.h"
+#include "embed.h"
+#include "xmalloc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct store {
+	sqlite3 *db;
+	char *final_path;
+	char *tmp_path;
+	sqlite3_stmt *ins[T__COUNT];
+	sqlite3_stmt *ins_problem, *ins_meta, *ins_artifact, *upd_artifact;
+	long artifact_id;
+	char *load_error;
+	struct artifact_sink sink;
+};
+
+static const char *
+embedded(const char *name)
+{
+	for (size_t i = 0; i < embedded_schema_count; i++)
+		if (strcmp(embedded_schema[i].name, name) == 0)
+			return embedded_schema[i].text;
+	return NULL;
+}
+
+int
+store_exec(sqlite3 *db, const char *sql, char **err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		*err = xasprintf("%s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static sqlite3_stmt *
+prep(struct store *st, const char *sql, char **err)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+	    NULL) != SQLITE_OK) {
+		*err = xasprintf("store: %s (in: %s)", sqlite3_errmsg(st->db), sql);
+		return NULL;
+	}
+	return s;
+}
+
+static void
+load_fail(struct store *st, const char *what)
+{
+	if (st->load_error == NULL)
+		st->load_error = xasprintf("store: %s: %s", what,
+		    sqlite3_errmsg(st->db));
+}
+
+static void
+bind_val(sqlite3_stmt *s, int i, const struct val *v)
+{
+	switch (v->t) {
+	case V_NULL: sqlite3_bind_null(s, i); break;
+	case V_INT: sqlite3_bind_int64(s, i, v->i); break;
+	case V_REAL: sqlite3_bind_double(s, i, v->r); break;
+	case V_TEXT: sqlite3_bind_text(s, i, v->s, (int)v->n, SQLITE_STATIC); break;
+	}
+}
+
+static void
+st_row(void *ctx, const struct rec_table *t, const struct val *v)
+{
+	struct store *st = ctx;
+	sqlite3_stmt *s = st->ins[t->id];
+
+	sqlite3_bind_int64(s, 1, st->artifact_id);
+	for (int i = 0; i < t->ncols; i++)
+		bind_val(s, i + 2, &v[i]);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		load_fail(st, t->name);
+	sqlite3_reset(s);
+}
+
+static void
+st_problem(void *ctx, long line, const char *reason, const char *text,
+    size_t len)
+{
+	struct store *st = ctx;
+	sqlite3_stmt *s = st->ins_problem;
+
+	sqlite3_bind_int64(s, 1, st->artifact_id);
+	sqlite3_bind_int64(s, 2, line);
+	sqlite3_bind_text(s, 3, reason, -1, SQLITE_STATIC);
+	if (text)
+		sqlite3_bind_text(s, 4, text, (int)len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 4);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		load_fail(st, "parse_errors");
+	sqlite3_reset(s);
+}
+
+static void
+st_meta(void *ctx, const char *key, const char *value)
+{
+	struct store *st = ctx;
+	sqlite3_stmt *s = st->ins_meta;
+
+	sqlite3_bind_int64(s, 1, st->artifact_id);
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, value, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		load_fail(st, "artifact_meta");
+	sqlite3_reset(s);
+}
+
+static void
+st_begin(void *ctx, const char *path)
+{
+	struct store *st = ctx;
+	sqlite3_stmt *s = st->ins_artifact;
+
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, "unknown", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, "ok", -1, SQLITE_STATIC);
+	sqlite3_bind_null(s, 5);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		load_fail(st, "artifacts");
+	sqlite3_reset(s);
+	st->artifact_id = (long)sqlite3_last_insert_rowid(st->db);
+}
+
+static void
+st_end(void *ctx, const struct artifact_info *in)
+{
+	struct store *st = ctx;
+	sqlite3_stmt *s = st->upd_artifact;
+
+	sqlite3_bind_text(s, 1, in->type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, in->types, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, in->status, -1, SQLITE_STATIC);
+	if (in->note)
+		sqlite3_bind_text(s, 4, in->note, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 4);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)in->size);
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)in->bytes);
+	sqlite3_bind_int(s, 7, in->compressed);
+	sqlite3_bind_int64(s, 8, in->lines);
+	sqlite3_bind_int64(s, 9, in->records);
+	sqlite3_bind_int64(s, 10, in->errors);
+	if (in->pid_hint)
+		sqlite3_bind_int64(s, 11, in->pid_hint);
+	else
+		sqlite3_bind_null(s, 11);
+	sqlite3_bind_int64(s, 12, st->artifact_id);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		load_fail(st, "artifacts");
+	sqlite3_reset(s);
+}
+
+static char *
+insert_sql(const struct rec_table *t)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "INSERT INTO %s (artifact_id", t->name);
+	for (int i = 0; i < t->ncols; i++)
+		buf_printf(&b, ", %s", t->cols[i]);
+	buf_adds(&b, ") VALUES (?");
+	for (int i = 0; i < t->ncols; i++)
+		buf_adds(&b, ", ?");
+	buf_adds(&b, ")");
+	return b.s;
+}
+
+int
+store_create(const char *final_path, struct store **out, char **err)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+	char *e = NULL;
+	int fd;
+
+	st->final_path = xstrdup(final_path);
+	st->tmp_path = xasprintf("%s.tmp-XXXXXX", final_path);
+	fd = mkstemp(st->tmp_path);
+	if (fd < 0) {
+		*err = xasprintf("cannot create the store %s: %s", st->tmp_path,
+		    strerror(errno));
+		free(st->tmp_path);
+		st->tmp_path = NULL;
+		store_close(st);
+		return -1;
+	}
+	close(fd);
+	if (sqlite3_open_v2(st->tmp_path, &st->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		*err = xasprintf("cannot open the store %s: %s", st->tmp_path,
+		    sqlite3_errmsg(st->db));
+		store_close(st);
+		return -1;
+	}
+	/*
+	 * The file is private until renamed, so durability per statement buys
+	 * nothing: a crash leaves a temporary file, never a broken store.
+	 */
+	if (store_exec(st->db,
+	    "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+	    "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-65536;"
+	    "PRAGMA temp_store=MEMORY;", &e) != 0 ||
+	    store_exec(st->db, "BEGIN", &e) != 0 ||
+	    store_exec(st->db, embedded("schema.sql"), &e) != 0) {
+		*err = xasprintf("store schema: %s", e);
+		free(e);
+		store_close(st);
+		return -1;
+	}
+	{
+		char *v = xasprintf("PRAGMA user_version=%d", STORE_SCHEMA_VERSION);
+		int rc = store_exec(st->db, v, &e);
+
+		free(v);
+		if (rc != 0) {
+			*err = e;
+			store_close(st);
+			return -1;
+		}
+	}
+	for (int i = 0; i < T__COUNT; i++) {
+		char *sql = insert_sql(&tables[i]);
+
+		st->ins[i] = prep(st, sql, err);
+		free(sql);
+		if (st->ins[i] == NULL) {
+			store_close(st);
+			return -1;
+		}
+	}
+	if ((st->ins_problem = prep(st, "INSERT INTO parse_errors "
+	    "(artifact_id, line, reason, text) VALUES (?, ?, ?, ?)", err)) == NULL ||
+	    (st->ins_meta = prep(st, "INSERT INTO artifact_meta "
+	    "(artifact_id, key, value) VALUES (?, ?, ?)", err)) == NULL ||
+	    (st->ins_artifact = prep(st, "INSERT INTO artifacts "
+	    "(path, type, types, status, note) VALUES (?, ?, ?, ?, ?)", err)) == NULL ||
+	    (st->upd_artifact = prep(st, "UPDATE artifacts SET type = ?, "
+	    "types = ?, status = ?, note = ?, size = ?, bytes = ?, "
+	    "compressed = ?, lines = ?, records = ?, errors = ?, pid_hint = ? "
+	    "WHERE id = ?", err)) == NULL) {
+		store_close(st);
+		return -1;
+	}
+	st->sink.rec.ctx = st;
+	st->sink.rec.row = st_row;
+	st->sink.rec.problem = st_problem;
+	st->sink.rec.meta = st_meta;
+	st->sink.begin = st_begin;
+	st->sink.end = st_end;
+	*out = st;
+	return 0;
+}
+
+const struct artifact_sink *
+store_sink(struct store *st)
+{
+	return &st->sink;
+}
+
+void
+store_add_skipped(struct store *st, const char *rel, const char *reason)
+{
+	sqlite3_stmt *s = st->ins_artifact;
+
+	sqlite3_bind_text(s, 1, rel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, "unknown", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, "skipped", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, reason, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		load_fail(st, "artifacts");
+	sqlite3_reset(s);
+}
+
+void
+store_set_meta(struct store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *s = NULL;
+
+	sqlite3_prepare_v2(st->db,
+	    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", -1, &s, NULL);
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		load_fail(st, "meta");
+	sqlite3_finalize(s);
+}
+
+int
+store_index(struct store *st, char **err)
+{
+	char *e = NULL;
+
+	if (store_exec(st->db, embedded("index.sql"), &e) != 0) {
+		*err = xasprintf("store indexes: %s", e);
+		free(e);
+		return -1;
+	}
+	return 0;
+}
+
+sqlite3 *
+store_db(struct store *st)
+{
+	return st->db;
+}
+
+const char *
+store_path(const struct store *st)
+{
+	return st->final_path;
+}
+
+const char *
+store_load_error(const struct store *st)
+{
+	return st->load_error;
+}
+
+static void
+finalize_all(struct store *st)
+{
+	for (int i = 0; i < T__COUNT; i++) {
+		sqlite3_finalize(st->ins[i]);
+		st->ins[i] = NULL;
+	}
+	sqlite3_finalize(st->ins_problem);
+	sqlite3_finalize(st->ins_meta);
+	sqlite3_finalize(st->ins_artifact);
+	sqlite3_finalize(st->upd_artifact);
+	st->ins_problem = st->ins_meta = st->ins_artifact = st->upd_artifact = NULL;
+}
+
+int
+store_commit(struct store *st, char **err)
+{
+	char *e = NULL;
+
+	finalize_all(st);
+	if (store_exec(st->db, "COMMIT; PRAGMA optimize;", &e) != 0) {
+		*err = xasprintf("store commit: %s", e);
+		free(e);
+		store_close(st);
+		return -1;
+	}
+	if (sqlite3_close(st->db) != SQLITE_OK) {
+		*err = xasprintf("store close: %s", sqlite3_errmsg(st->db));
+		st->db = NULL;
+		store_close(st);
+		return -1;
+	}
+	st->db = NULL;
+	if (rename(st->tmp_path, st->final_path) != 0) {
+		*err = xasprintf("cannot move the store into place at %s: %s",
+		    st->final_path, strerror(errno));
+		store_close(st);
+		return -1;
+	}
+	free(st->tmp_path);
+	st->tmp_path = NULL;
+	store_close(st);
+	return 0;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	finalize_all(st);
+	if (st->db)
+		sqlite3_close(st->db);
+	if (st->tmp_path) {
+		unlink(st->tmp_path);
+		free(st->tmp_path);
+	}
+	free(st->final_path);
+	free(st->load_error);
+	free(st);
+}

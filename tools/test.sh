@@ -1,0 +1,21 @@
+#!/bin/sh
+# The whole test suite, as CI runs it: set-up (tools/setup.sh) with
+# AddressSanitizer and UndefinedBehaviorSanitizer, `make check`, then
+# `make distcheck` (the release gate: a tarball that builds, installs
+# and passes its own tests).
+set -eu
+cd "$(dirname "$0")/.."
+tools/setup.sh --enable-asan --enable-ubsan --enable-werror
+status=0
+make -j"$(nproc)" check || status=$?
+if [ "$status" -ne 0 ]; then
+  for f in tests/*.log; do
+    case "$f" in tests/test-suite.log) continue ;; esac
+    if grep -q '^FAIL\|^ERROR' "${f%.log}.trs" 2>/dev/null; then
+      echo "==== $f"; tail -n 60 "$f"
+    fi
+  done
+  exit "$status"
+fi
+make -j"$(nproc)" distcheck DISTCHECK_CONFIGURE_FLAGS="--enable-werror" >/dev/null
+echo "distcheck: passed"
