@@ -252,7 +252,7 @@ static int
 run_rule(sqlite3 *db, const struct rule *r, struct finding_list *fl,
     struct diag *d)
 {
-	sqlite3_stmt *s, *art = NULL;
+	sqlite3_stmt *s, *art = NULL, *start = NULL;
 	struct finding *f = NULL;
 	int c_aid, c_line, c_text, c_sid, c_eid, rc;
 	char *err = NULL;
@@ -261,6 +261,10 @@ run_rule(sqlite3 *db, const struct rule *r, struct finding_list *fl,
 		return -1;
 	sqlite3_prepare_v2(db, "SELECT path FROM artifacts WHERE id = ?", -1,
 	    &art, NULL);
+	/* A split call's errno is on its resumed line; show where it began. */
+	sqlite3_prepare_v2(db, "SELECT line, raw FROM syscalls WHERE id = ? "
+	    "AND end_line IS NOT NULL AND end_line = ? AND artifact_id = ?", -1,
+	    &start, NULL);
 	c_aid = col_index(s, "artifact_id");
 	c_line = col_index(s, "line");
 	c_text = col_index(s, "text");
@@ -288,10 +292,21 @@ run_rule(sqlite3 *db, const struct rule *r, struct finding_list *fl,
 		if (sqlite3_step(art) == SQLITE_ROW)
 			v->artifact = col_text(art, 0);
 		sqlite3_reset(art);
+		if (v->syscall_id) {
+			sqlite3_bind_int64(start, 1, v->syscall_id);
+			sqlite3_bind_int64(start, 2, v->line);
+			sqlite3_bind_int64(start, 3, v->artifact_id);
+			if (sqlite3_step(start) == SQLITE_ROW) {
+				v->start_line = col_long(start, 0);
+				v->start_text = col_text(start, 1);
+			}
+			sqlite3_reset(start);
+		}
 		if (f->nev == 1)
 			f->fix = fill_fix(r->fix, s, 0, v->artifact);
 	}
 	sqlite3_finalize(art);
+	sqlite3_finalize(start);
 	if (rc != SQLITE_DONE) {
 		diag_clear(d);
 		d->file = xstrdup(r->file);
@@ -400,6 +415,7 @@ finding_free(struct finding *f)
 		free(f->ev[j].artifact);
 		free(f->ev[j].text);
 		free(f->ev[j].reported_at);
+		free(f->ev[j].start_text);
 	}
 	free(f->ev);
 	free(f->fix);

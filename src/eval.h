@@ -21,6 +21,8 @@ struct evidence {
 	long syscall_id;	/* 0 when not a syscall row */
 	long app_error_id;	/* 0 when not an application error */
 	char *reported_at;	/* "file:line" of the app error reporting it */
+	long start_line;	/* a split call: the line it started on, else 0 */
+	char *start_text;	/* and that line's text */
 };
 
 struct finding {

@@ -112,6 +112,45 @@ struct slot {
 	long claimed;
 };
 
+/* The parsers open on one artifact: the main one first, then mixables. */
+struct drv {
+	struct slot slots[16];
+	size_t nslots;
+	const struct parser *main_p;
+	struct parse_ctx sctx;
+};
+
+/* Offers a line to the formats that mix into other streams. */
+static int
+offer_mixable(void *vd, const char *line, size_t len, long ln)
+{
+	struct drv *d = vd;
+
+	for (size_t i = 0; i < parsers_count; i++) {
+		const struct parser *p = parsers[i];
+		const char *why;
+		size_t k;
+
+		if (!(p->flags & PARSER_MIXABLE) || p == d->main_p)
+			continue;
+		for (k = 1; k < d->nslots && d->slots[k].p != p; k++)
+			;
+		if (k == d->nslots) {
+			if (d->nslots == sizeof(d->slots) / sizeof(d->slots[0]))
+				continue;
+			d->slots[k].p = p;
+			d->slots[k].st = p->open(&d->sctx);
+			d->slots[k].claimed = 0;
+			d->nslots++;
+		}
+		if (p->line(d->slots[k].st, line, len, ln, &why)) {
+			d->slots[k].claimed++;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 void
 ingest_file(const char *abspath, const char *relpath, uint64_t size,
     const char *forced_type, const struct limits *limits,
@@ -122,9 +161,9 @@ ingest_file(const char *abspath, const char *relpath, uint64_t size,
 	struct counting cnt = { &as->rec, 0, 0 };
 	struct sink wrap = { &cnt, count_row, count_problem, count_meta };
 	struct artifact_info info = { 0 };
-	struct parse_ctx pctx, sctx;
-	struct slot slots[16];
-	size_t nslots = 0;
+	struct parse_ctx pctx;
+	struct drv drv = { 0 };
+	struct slot *slots = drv.slots;
 	const struct parser *main_p = NULL;
 	struct lr *r;
 	char *err = NULL, *head;
@@ -184,12 +223,16 @@ ingest_file(const char *abspath, const char *relpath, uint64_t size,
 	pctx.pid_hint = info.pid_hint;
 	pctx.limits = limits;
 	pctx.secondary = 0;
+	pctx.offer = offer_mixable;
+	pctx.drv = &drv;
 	/* Parsers may keep the context pointer: both live until finish(). */
-	sctx = pctx;
-	sctx.secondary = 1;
-	slots[nslots].p = main_p;
-	slots[nslots].st = main_p->open(&pctx);
-	slots[nslots++].claimed = 0;
+	drv.main_p = main_p;
+	drv.sctx = pctx;
+	drv.sctx.secondary = 1;
+	slots[0].p = main_p;
+	slots[0].st = main_p->open(&pctx);
+	slots[0].claimed = 0;
+	drv.nslots = 1;
 
 	for (;;) {
 		const char *line, *why = "not understood";
@@ -223,29 +266,7 @@ ingest_file(const char *abspath, const char *relpath, uint64_t size,
 			slots[0].claimed++;
 			continue;
 		}
-		/* Offer the line to the formats that mix into other streams. */
-		for (size_t i = 0; i < parsers_count && !claimed; i++) {
-			const struct parser *p = parsers[i];
-			const char *why2;
-			size_t k;
-
-			if (!(p->flags & PARSER_MIXABLE) || p == main_p)
-				continue;
-			for (k = 1; k < nslots && slots[k].p != p; k++)
-				;
-			if (k == nslots) {
-				if (nslots == sizeof(slots) / sizeof(slots[0]))
-					continue;
-				slots[k].p = p;
-				slots[k].st = p->open(&sctx);
-				slots[k].claimed = 0;
-				nslots++;
-			}
-			if (p->line(slots[k].st, line, len, ln, &why2)) {
-				slots[k].claimed++;
-				claimed = 1;
-			}
-		}
+		claimed = offer_mixable(&drv, line, len, ln);
 		if (!claimed)
 			wrap.problem(wrap.ctx, ln, why, line, len);
 	}
@@ -256,12 +277,12 @@ ingest_file(const char *abspath, const char *relpath, uint64_t size,
 		info.note = note_buf;
 		wrap.problem(wrap.ctx, lr_lineno(r) + 1, note_buf, NULL, 0);
 	}
-	for (size_t i = 0; i < nslots; i++)
+	for (size_t i = 0; i < drv.nslots; i++)
 		slots[i].p->finish(slots[i].st);
 
 	info.type = main_p->type;
 	types_buf[0] = '\0';
-	for (size_t i = 0; i < nslots; i++) {
+	for (size_t i = 0; i < drv.nslots; i++) {
 		if (i > 0 && slots[i].claimed == 0)
 			continue;
 		if (types_buf[0])

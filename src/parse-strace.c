@@ -817,8 +817,6 @@ struct st {
 	struct buf clean;	/* line without ANSI colour */
 	struct buf path, path2, dpath, fpath, note, args, carry;
 	long carry_line;	/* a broken call line held for its continuation */
-#define MAXMIX 8
-	void *mix[MAXMIX];	/* mixable parsers fed by offer_mixable() */
 	int joining;
 	/* clock */
 	int clock;		/* first clock kind seen */
@@ -1022,6 +1020,11 @@ emit_call(struct st *st, const struct callrow *c, const struct scan *sc)
 				v[SC_MODE] = val_int(m);
 		}
 	}
+	/* write(3</path>, ...): the fd argument's -y decoration names the file. */
+	if (v[SC_DIRFD].t == V_NULL && sc->nargs > 0 && sc->ae[0] > sc->as[0] &&
+	    is_digit(*sc->as[0]) &&
+	    memchr(sc->as[0], '<', (size_t)(sc->ae[0] - sc->as[0])))
+		set_dirfd(st, sc->as[0], sc->ae[0], v);
 	if (r) {
 		if (r->has_dur)
 			st->saw_dur = 1;
@@ -1500,25 +1503,14 @@ is_golog_ts(const char *p, const char *end)
 }
 
 /*
- * Stopgap until the driver can take residual text back: offer an embedded
- * application line to the mixable parsers ourselves (own instances, opened
- * on first use, finished with ours), as the driver would a whole line.
+ * An application line spliced into a strace line goes back to the driver,
+ * which offers it to the formats that mix into other streams.
  */
 static void
 offer_mixable(struct st *st, const char *s, size_t n, long lineno)
 {
-	const char *why = NULL;
-
-	for (size_t i = 0; i < parsers_count && i < MAXMIX; i++) {
-		const struct parser *p = parsers[i];
-
-		if (!(p->flags & PARSER_MIXABLE) || p == &parser_strace)
-			continue;
-		if (st->mix[i] == NULL)
-			st->mix[i] = p->open(st->ctx);
-		if (p->line(st->mix[i], s, n, lineno, &why))
-			return;
-	}
+	if (st->ctx->offer && st->ctx->offer(st->ctx->drv, s, n, lineno))
+		return;
 	st->ctx->sink->problem(st->ctx->sink->ctx, lineno,
 	    "application output inside a strace line", s, n);
 }
@@ -1909,9 +1901,6 @@ finish(void *vst)
 	const struct sink *s = st->ctx->sink;
 
 	flush_carry(st);
-	for (size_t i = 0; i < parsers_count && i < MAXMIX; i++)
-		if (st->mix[i])
-			parsers[i]->finish(st->mix[i]);
 	/* Still pending: blocked at the end of the trace, in line order. */
 	if (st->npending > 0) {
 		long *order = xmalloc((size_t)st->npending * 2 * sizeof(long));

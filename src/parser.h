@@ -31,6 +31,13 @@ struct parse_ctx {
 	long pid_hint;		/* pid from a strace -ff file name, else 0 */
 	const struct limits *limits;
 	int secondary;		/* opened for lines inside another format */
+	/*
+	 * Hands text found inside one of this parser's lines (a program's
+	 * log line spliced into a strace line) to the other formats, as the
+	 * driver does with whole lines.  1 if one of them claimed it.
+	 */
+	int (*offer)(void *drv, const char *s, size_t n, long lineno);
+	void *drv;
 };
 
 #define PARSER_MIXABLE 0x1	/* may claim lines inside another format */

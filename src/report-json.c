@@ -102,6 +102,10 @@ write_json(FILE *fp, const struct report *r)
 				fputs(", \"line\": null", fp);
 			fputs(", \"text\": ", fp);
 			json_cstr(fp, v->text ? v->text : "");
+			if (v->start_line > 0) {
+				fprintf(fp, ", \"call_line\": %ld, \"call_text\": ", v->start_line);
+				json_cstr(fp, v->start_text);
+			}
 			if (v->reported_at) {
 				fputs(", \"reported_at\": ", fp);
 				json_cstr(fp, v->reported_at);

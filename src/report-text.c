@@ -100,6 +100,11 @@ write_text(FILE *fp, const struct report *r)
 			fputs(": ", fp);
 			term_cstr(fp, v->text);
 			fputc('\n', fp);
+			if (v->start_line > 0) {
+				fprintf(fp, "      the call began at line %ld: ", v->start_line);
+				term_cstr(fp, v->start_text);
+				fputc('\n', fp);
+			}
 			if (v->reported_at && !v->app_error_id) {
 				fputs("      reported by the program at ", fp);
 				term_cstr(fp, v->reported_at);

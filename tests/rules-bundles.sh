@@ -1,0 +1,82 @@
+#!/bin/sh
+# Each root-cause bundle in fixtures/bundles/ (real captures made by
+# fixtures/make-fixtures.sh) must rank its own catalog id first and quote
+# the failing path in that finding's evidence; the healthy bundle must give
+# no finding; every finding's query must return rows in the stock sqlite3
+# shell.  The look-alike pairs of the catalog are checked both ways.
+. "${TOP_SRCDIR:-.}/tests/lib.sh"
+
+for exp in "$FIX"/bundles/*.expect "$FIX"/example-incident.expect; do
+  name=$(basename "$exp" .expect)
+  dir=${exp%.expect}
+  want=$(sed -n 1p "$exp")
+  path=$(sed -n 2p "$exp")
+  db="$TMP/$name.sqlite"
+  "$MKPM" -f json --db "$db" "$dir" >"$TMP/$name.json" 2>"$TMP/$name.err"
+  st=$?
+  if [ $st -ne 0 ]; then not_ok "$name: exit $st"; cat "$TMP/$name.err"; continue; fi
+  jq -e . "$TMP/$name.json" >/dev/null || { not_ok "$name: invalid JSON"; continue; }
+  top=$(jq -r '.findings[0].id // "none"' "$TMP/$name.json")
+  if [ "$top" = "$want" ]; then ok "$name: $want ranks first"
+  else not_ok "$name: $top ranks first, wanted $want"
+    jq -r '.findings[] | "#   \(.rank) \(.id) \(.score) \(.explanation)"' "$TMP/$name.json"; fi
+  if [ "$want" = none ]; then
+    n=$(jq '.findings | length' "$TMP/$name.json")
+    [ "$n" -eq 0 ] && ok "$name: no finding" || not_ok "$name: $n findings, wanted none"
+    continue
+  fi
+  if jq -e --arg p "$path" '.findings[0].evidence | any((.text + (.call_text // "")) | contains($p))' \
+      "$TMP/$name.json" >/dev/null; then ok "$name: evidence quotes $path"
+  else not_ok "$name: evidence does not quote $path"; fi
+  jq -e '.findings[0].evidence | all(.line != null and .line > 0 and (.artifact | length) > 0)' \
+    "$TMP/$name.json" >/dev/null && ok "$name: evidence cites file:line" ||
+    not_ok "$name: evidence without file:line"
+  jq -e '.findings[0].fix | test("\\{[a-z_]+\\}") | not' "$TMP/$name.json" >/dev/null &&
+    ok "$name: fix has its placeholders filled" || not_ok "$name: unfilled placeholder in fix"
+  # The query shown runs in the stock shell (no PCRE2 REGEXP) and returns rows.
+  i=0
+  n=$(jq '.findings | length' "$TMP/$name.json")
+  while [ $i -lt "$n" ]; do
+    jq -r ".findings[$i].query" "$TMP/$name.json" >"$TMP/q.sql"
+    id=$(jq -r ".findings[$i].id" "$TMP/$name.json")
+    rows=$(sqlite3 "$db" <"$TMP/q.sql" 2>"$TMP/q.err" | wc -l)
+    if [ "$rows" -gt 0 ]; then ok "$name: query of $id returns $rows rows"
+    else not_ok "$name: query of $id returns nothing"; cat "$TMP/q.err"; fi
+    i=$((i + 1))
+  done
+done
+
+# Look-alikes: on each bundle, its catalog look-alike must not rank first
+# (checked above by the top id) and must not be reported at all.
+lookalike_absent() {
+  bundle=$1; other=$2
+  if jq -e --arg o "$other" 'all(.findings[]; .id != $o)' "$TMP/$bundle.json" >/dev/null
+  then ok "$bundle: look-alike $other not reported"
+  else not_ok "$bundle: look-alike $other reported"; fi
+}
+lookalike_absent parent-write-denied parent-search-denied
+lookalike_absent parent-search-denied parent-write-denied
+lookalike_absent lsm-or-attr-denied parent-write-denied
+lookalike_absent mkdir-race-eexist path-component-not-dir
+lookalike_absent path-component-not-dir mkdir-race-eexist
+lookalike_absent read-only-fs lsm-or-attr-denied
+lookalike_absent quota-exceeded disk-full
+lookalike_absent noisy mkdir-race-eexist
+lookalike_absent noisy unexplained-failure
+
+# The fallback ranks below the cause that explains the same failure.
+for b in parent-write-denied disk-full path-component-not-dir; do
+  lookalike_absent "$b" unexplained-failure
+done
+
+# A cause the program reported outranks the same rule without the report.
+s_with=$(jq '.findings[0].score' "$TMP/parent-write-denied.json")
+mkdir "$TMP/no-log"
+cp "$FIX/bundles/parent-write-denied/strace.out" "$TMP/no-log/"
+"$MKPM" -f json --db "$TMP/no-log.sqlite" "$TMP/no-log" >"$TMP/no-log.json" 2>/dev/null
+s_without=$(jq '.findings[0].score' "$TMP/no-log.json")
+if [ "$(echo "$s_with > $s_without" | bc 2>/dev/null || awk "BEGIN{print ($s_with > $s_without)}")" = 1 ]
+then ok "reported failure scores higher ($s_with) than unreported ($s_without)"
+else not_ok "reported $s_with vs unreported $s_without"; fi
+
+finish
