@@ -36,6 +36,32 @@ rule_fail(struct diag *d, const struct rule *r, const struct mark *m,
 	return -1;
 }
 
+/*
+ * Where in the SQL an error is, when SQLite does not say: the name after
+ * "no such table: " / "no such column: " or the token in `near "X"`.
+ */
+static long
+guess_offset(const char *sql, const char *msg)
+{
+	const char *tok = NULL, *hit;
+	size_t n = 0;
+
+	if ((tok = strstr(msg, "near \"")) != NULL) {
+		tok += 6;
+		n = strcspn(tok, "\"");
+	} else if ((tok = strrchr(msg, ':')) != NULL && tok[1] == ' ') {
+		tok += 2;
+		n = strlen(tok);
+		/* "no such column: t.x" names the column as written. */
+	}
+	if (tok == NULL || n == 0)
+		return -1;
+	for (hit = sql; *hit; hit++)
+		if (strncasecmp(hit, tok, n) == 0)
+			return (long)(hit - sql);
+	return -1;
+}
+
 static int
 prepare_rule(sqlite3 *db, const struct rule *r, sqlite3_stmt **out,
     struct diag *d)
@@ -45,6 +71,9 @@ prepare_rule(sqlite3 *db, const struct rule *r, sqlite3_stmt **out,
 
 	if (sqlite3_prepare_v2(db, r->sql, -1, &s, &tail) != SQLITE_OK) {
 		long off = sqlite3_error_offset(db), line, col;
+
+		if (off < 0)
+			off = guess_offset(r->sql, sqlite3_errmsg(db));
 
 		diag_clear(d);
 		d->file = xstrdup(r->file);

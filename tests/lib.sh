@@ -22,7 +22,7 @@ not_ok() { checks=$((checks + 1)); failures=$((failures + 1)); echo "not ok $che
 # check DESCRIPTION COMMAND...: passes when the command succeeds.
 check() {
   desc=$1; shift
-  if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+  if "$@" >/dev/null; then ok "$desc"; else not_ok "$desc"; fi
 }
 
 # expect_status WANT DESCRIPTION COMMAND...: runs the command (stdout to

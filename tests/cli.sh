@@ -1,0 +1,96 @@
+#!/bin/sh
+# The command line: exit statuses of CONTRACT.md, --help and --version,
+# output options, JSON validity and shape, subcommands, rule errors with
+# file:line:column.
+. "${TOP_SRCDIR:-.}/tests/lib.sh"
+
+B="$FIX/bundles/parent-write-denied"
+
+expect_status 0 "--help" "$MKPM" --help
+check "--help shows the usage" contains "$TMP/out" "Usage: mkpostmortem [OPTIONS] BUNDLE_DIR"
+expect_status 0 "--version" "$MKPM" --version
+check "--version names the store schema" contains "$TMP/out" "store schema 1"
+expect_status 2 "no argument" "$MKPM"
+check "no argument says what is missing" contains "$TMP/err" "a BUNDLE_DIR is needed"
+expect_status 2 "unknown option" "$MKPM" --frobnicate "$B"
+expect_status 2 "two bundles" "$MKPM" "$B" "$B"
+expect_status 2 "unknown format" "$MKPM" --format yaml "$B"
+check "unknown format is named" contains "$TMP/err" "unknown --format 'yaml'"
+expect_status 2 "bad --type" "$MKPM" --type strace.out "$B"
+expect_status 2 "unknown --type" "$MKPM" --type strace.out=nosuch "$B"
+expect_status 2 "bad --max-line" "$MKPM" --max-line 12 "$B"
+expect_status 3 "no such bundle" "$MKPM" --db "$TMP/x.sqlite" "$TMP/nonexistent"
+check "missing bundle is named" contains "$TMP/err" "$TMP/nonexistent"
+: >"$TMP/afile"
+expect_status 3 "bundle is a file" "$MKPM" --db "$TMP/x.sqlite" "$TMP/afile"
+
+# The main job, text and JSON.
+expect_status 0 "text report" "$MKPM" --db "$TMP/t.sqlite" "$B"
+check "text: verdict first" sh -c "sed -n 3p '$TMP/out' | grep -q '^Most likely cause: parent-write-denied'"
+check "text: evidence as file:line" grep -qE '^    strace\.out:[0-9]+: ' "$TMP/out"
+check "text: names the store" contains "$TMP/out" "store: $TMP/t.sqlite"
+expect_status 0 "json report" "$MKPM" -f json --db "$TMP/j.sqlite" "$B"
+check "json: parses" jq -e . "$TMP/out"
+check "json: schema and store" jq -e --arg s "$TMP/j.sqlite" \
+  '.schema == "mkpostmortem.report/1" and .store == $s and (.bundle | length) > 0' "$TMP/out"
+check "json: artifacts have path/type/types/records/errors" jq -e \
+  '.artifacts | length > 0 and all(has("path") and has("type") and (.types | type == "array") and (.records | type == "number") and (.errors | type == "number"))' "$TMP/out"
+check "json: findings ranked 1..n with score and confidence" jq -e \
+  '[.findings[].rank] == [range(1; (.findings | length) + 1)] and all(.findings[]; .score >= 0 and .score <= 1 and (.confidence | IN("high", "medium", "low")))' "$TMP/out"
+check "json: finding has evidence, fix, query" jq -e \
+  '.findings[0] | (.evidence | length) > 0 and (.fix | length) > 0 and (.query | length) > 0' "$TMP/out"
+check "json: unknown files listed as unknown" jq -e \
+  'any(.artifacts[]; .path == "ls-ld-parents.txt" and .type == "unknown")' "$TMP/out"
+
+expect_status 0 "-o writes the report to a file" "$MKPM" -f json -o "$TMP/r.json" --db "$TMP/o.sqlite" "$B"
+check "-o: stdout empty" test ! -s "$TMP/out"
+check "-o: file is the JSON report" jq -e '.findings[0].id == "parent-write-denied"' "$TMP/r.json"
+
+expect_status 0 "--type overrides detection" "$MKPM" -f json --db "$TMP/ty.sqlite" --type service.log=strace "$B"
+check "--type: service.log read as strace" jq -e \
+  'any(.artifacts[]; .path == "service.log" and .type == "strace")' "$TMP/out"
+
+expect_status 0 "--stats prints stage times" "$MKPM" -v --db "$TMP/v.sqlite" "$B"
+check "--stats on stderr" contains "$TMP/err" "stages: walk+parse+load"
+
+# --dump-records: the canonical dump, no store.
+expect_status 0 "--dump-records" "$MKPM" --dump-records "$B"
+check "dump lists each artifact" contains "$TMP/out" 'artifact "strace.out"'
+
+# A directory named like a subcommand is analysed when written as a path.
+mkdir -p "$TMP/cwd/rules"
+cp "$B/strace.out" "$TMP/cwd/rules/"
+( cd "$TMP/cwd" && "$MKPM" -f json --db ../rules-dir.sqlite ./rules ) >"$TMP/out" 2>"$TMP/err"
+check "./rules is analysed as a bundle" jq -e '.findings[0].id == "parent-write-denied"' "$TMP/out"
+
+# Subcommands.
+expect_status 0 "rules check (built-in)" "$MKPM" rules check
+check "rules check counts the rules" grep -qE '^[0-9]+ rules OK$' "$TMP/out"
+expect_status 0 "explain disk-full" "$MKPM" explain disk-full
+check "explain shows the fix" contains "$TMP/out" "Fix (placeholders are filled from the evidence):"
+expect_status 2 "explain unknown id" "$MKPM" explain no-such-id
+check "explain lists known ids" contains "$TMP/err" "known ids:"
+expect_status 2 "rules without a subcommand" "$MKPM" rules
+
+# Invalid rule files stop the run with file:line:column (exit 4).
+mkdir "$TMP/bad1" "$TMP/bad2" "$TMP/bad3" "$TMP/good"
+printf 'id: site-x\ntitle: T\nweight: 0.5\nevidence: SELECT 1\nfix: y\ncolour: red\n' >"$TMP/bad1/r.yaml"
+expect_status 4 "unknown key in a rule" "$MKPM" --rules "$TMP/bad1" --db "$TMP/b.sqlite" "$B"
+check "unknown key: file:line:column" contains "$TMP/err" "$TMP/bad1/r.yaml:6:1: unknown key 'colour'"
+printf 'id: site-y\ntitle: T\nweight: 0.5\nevidence: |\n  SELECT artifact_id, line, raw AS text\n    FROM syscals\nfix: y\n' >"$TMP/bad2/r.yaml"
+expect_status 4 "SQL error in a rule" "$MKPM" --rules "$TMP/bad2" --db "$TMP/b.sqlite" "$B"
+check "SQL error: file:line:column of the bad table" contains "$TMP/err" "$TMP/bad2/r.yaml:6:10: rule site-y: evidence SQL: no such table: syscals"
+expect_status 1 "rules check on the bad rule" "$MKPM" rules check "$TMP/bad2"
+printf 'id: site-z\ntitle: T\nweight: 0.5\nevidence: SELECT artifact_id, line FROM syscalls\nfix: y\n' >"$TMP/bad3/r.yaml"
+expect_status 4 "rule without a text column" "$MKPM" --rules "$TMP/bad3" --db "$TMP/b.sqlite" "$B"
+check "missing column named" contains "$TMP/err" "must return a column named 'text'"
+check "no store left behind by a refused run" test ! -e "$TMP/b.sqlite"
+printf 'id: site-eacces\ntitle: any EACCES under /tmp/pmfx\nweight: 0.9\nevidence: |\n  SELECT syscall_id, artifact_id, line, text, path FROM failed_calls\n   WHERE errno = '"'EACCES'"' AND path REGEXP '"'^/tmp/pmfx/'"'\nfix: look at {path}\n' >"$TMP/good/r.yaml"
+expect_status 0 "rules check on a good site rule" "$MKPM" rules check "$TMP/good"
+expect_status 0 "site rule with REGEXP" "$MKPM" -f json --rules "$TMP/good" --db "$TMP/g.sqlite" "$B"
+check "site rule fires and ranks first" jq -e '.findings[0].id == "site-eacces"' "$TMP/out"
+check "site rule fix filled" jq -e '.findings[0].fix == "look at /tmp/pmfx/pwd/var/lib/pmapp/cache"' "$TMP/out"
+check "REGEXP rule shows a query the stock shell can run" sh -c \
+  "jq -r '.findings[0].query' '$TMP/out' | sqlite3 '$TMP/g.sqlite' | grep -q strace.out"
+
+finish
