@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct store {
@@ -203,6 +204,13 @@ store_create(const char *final_path, struct store **out, char **err)
 		st->tmp_path = NULL;
 		store_close(st);
 		return -1;
+	}
+	{
+		/* mkstemp makes the file 0600; a store is as shareable as any file. */
+		mode_t um = umask(0);
+
+		umask(um);
+		fchmod(fd, 0666 & ~um);
 	}
 	close(fd);
 	if (sqlite3_open_v2(st->tmp_path, &st->db,
