@@ -29,7 +29,10 @@ indent_block(FILE *fp, const char *prefix, const char *s)
 	}
 }
 
-/* Prose (the fix) wrapped at width, each line after prefix. */
+/*
+ * Prose (the fix) wrapped at width, each line after prefix.  A command in
+ * backquotes is not split: a reader copies it whole.
+ */
 static void
 wrap_block(FILE *fp, const char *prefix, const char *s, size_t width)
 {
@@ -40,14 +43,23 @@ wrap_block(FILE *fp, const char *prefix, const char *s, size_t width)
 		const char *end = nl ? nl : p + strlen(p);
 
 		while (p < end) {
-			const char *cut = end;
+			const char *cut = end, *best = NULL, *after = NULL;
+			int ticks = 0;
 
 			if ((size_t)(end - p) > width) {
-				cut = p + width;
-				while (cut > p && *cut != ' ')
-					cut--;
-				if (cut == p)
-					cut = p + width;
+				for (const char *q = p; q < end; q++) {
+					if (*q == '`')
+						ticks ^= 1;
+					else if (*q == ' ' && !ticks && q > p) {
+						if ((size_t)(q - p) <= width)
+							best = q;
+						else if (after == NULL)
+							after = q;
+					}
+					if (after)
+						break;
+				}
+				cut = best ? best : after ? after : end;
 			}
 			while (cut > p + 1 && cut[-1] == ' ')
 				cut--;
@@ -138,7 +150,7 @@ write_text(FILE *fp, const struct report *r)
 		term_cstr(fp, a->path);
 		fputs("  ", fp);
 		term_cstr(fp, a->types && *a->types ? a->types : a->type);
-		fprintf(fp, "  %ld records", a->records);
+		fprintf(fp, "  %ld record%s", a->records, a->records == 1 ? "" : "s");
 		if (a->errors)
 			fprintf(fp, ", %ld lines not understood", a->errors);
 		if (a->note) {
