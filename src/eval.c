@@ -5,8 +5,10 @@
  * usable as {name} in the fix text.
  */
 #include "eval.h"
+#include "re.h"
 #include "xmalloc.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -60,6 +62,59 @@ guess_offset(const char *sql, const char *msg)
 		if (strncasecmp(hit, tok, n) == 0)
 			return (long)(hit - sql);
 	return -1;
+}
+
+/*
+ * Compiles every literal pattern of the rule's SQL (`x REGEXP 'p'`,
+ * `regexp('p', x)`), so that a bad pattern is a rule error found by
+ * `rules check`, with its position, and not a failure mid-analysis.
+ */
+static int
+check_patterns(const struct rule *r, struct diag *d)
+{
+	const char *sql = r->sql;
+
+	for (const char *p = sql; *p; p++) {
+		const char *q;
+		struct buf pat = { 0 };
+		struct re *re;
+		char *err = NULL;
+
+		if (strncasecmp(p, "regexp", 6) != 0 ||
+		    (p > sql && (isalnum((unsigned char)p[-1]) || p[-1] == '_')) ||
+		    isalnum((unsigned char)p[6]) || p[6] == '_')
+			continue;
+		q = p + 6;
+		while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '(')
+			q++;
+		if (*q != '\'')
+			continue;
+		for (q++; *q; q++) {
+			if (*q == '\'') {
+				if (q[1] != '\'')
+					break;
+				q++;
+			}
+			buf_addc(&pat, *q);
+		}
+		re = re_compile(buf_str(&pat), &err);
+		if (re == NULL) {
+			long line, col;
+
+			diag_clear(d);
+			d->file = xstrdup(r->file);
+			rule_sql_position(r, (long)(p - sql), &line, &col);
+			d->line = line;
+			d->col = col;
+			d->msg = xasprintf("rule %s: %s in '%s'", r->id, err, buf_str(&pat));
+			free(err);
+			buf_free(&pat);
+			return -1;
+		}
+		re_free(re);
+		buf_free(&pat);
+	}
+	return 0;
 }
 
 static int
@@ -137,6 +192,10 @@ prepare_rule(sqlite3 *db, const struct rule *r, sqlite3_stmt **out,
 		}
 		free(name);
 	}
+	if (check_patterns(r, d) != 0) {
+		sqlite3_finalize(s);
+		return -1;
+	}
 	*out = s;
 	return 0;
 }
@@ -175,7 +234,7 @@ col_long(sqlite3_stmt *s, int i)
 
 /* Fills {name} from the first evidence row. */
 static char *
-fill_fix(const char *fix, sqlite3_stmt *s, long rows, const char *artifact)
+fill_fix(const char *fix, sqlite3_stmt *s, const char *artifact)
 {
 	struct buf b = { 0 };
 	const char *p = fix;
@@ -193,7 +252,8 @@ fill_fix(const char *fix, sqlite3_stmt *s, long rows, const char *artifact)
 			int i = col_index(s, name);
 
 			if (strcmp(name, "count") == 0 && i < 0)
-				buf_printf(&b, "%ld", rows);
+				/* Known only once every row is read: filled later. */
+				buf_adds(&b, "{count}");
 			else if (strcmp(name, "artifact") == 0 && i < 0)
 				buf_adds(&b, artifact ? artifact : "");
 			else if (i >= 0 && sqlite3_column_type(s, i) != SQLITE_NULL)
@@ -332,7 +392,7 @@ run_rule(sqlite3 *db, const struct rule *r, struct finding_list *fl,
 			sqlite3_reset(start);
 		}
 		if (f->nev == 1)
-			f->fix = fill_fix(r->fix, s, 0, v->artifact);
+			f->fix = fill_fix(r->fix, s, v->artifact);
 	}
 	sqlite3_finalize(art);
 	sqlite3_finalize(start);

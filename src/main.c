@@ -58,8 +58,8 @@ struct options {
 
 static const char usage_text[] =
 "Usage: mkpostmortem [OPTIONS] BUNDLE_DIR\n"
-"       mkpostmortem rules check [DIR...]\n"
-"       mkpostmortem explain ID\n"
+"       mkpostmortem rules check [--no-site-rules] [DIR...]\n"
+"       mkpostmortem explain [--rules DIR]... [--no-site-rules] ID\n"
 "\n"
 "Analyse a directory of incident artifacts (strace output, the program's\n"
 "own log ...), load every record into a SQLite store, apply the root-cause\n"
@@ -391,9 +391,40 @@ out:
 	return rc;
 }
 
+/*
+ * Options a subcommand accepts after its name: --rules DIR (repeatable)
+ * and --no-site-rules.  Other words are left in place, in order.
+ */
+static int
+subcommand_options(int argc, char **argv, struct options *o)
+{
+	int n = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--no-site-rules") == 0)
+			o->no_site_rules = 1;
+		else if (strcmp(argv[i], "--rules") == 0 || strncmp(argv[i], "--rules=", 8) == 0) {
+			const char *dir = argv[i][7] == '=' ? argv[i] + 8 : NULL;
+
+			if (dir == NULL) {
+				if (i + 1 >= argc)
+					usage_error("%s", "--rules needs a directory");
+				dir = argv[++i];
+			}
+			o->rule_dirs = xrealloc(o->rule_dirs,
+			    (o->nrule_dirs + 1) * sizeof(char *));
+			o->rule_dirs[o->nrule_dirs++] = dir;
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0')
+			usage_error("unknown option '%s' for this subcommand", argv[i]);
+		else
+			argv[n++] = argv[i];
+	}
+	return n;
+}
+
 /* `rules check [DIR...]`: load and prepare every rule against the schema. */
 static int
-run_rules_check(int argc, char **argv, const struct options *o)
+run_rules_check(int argc, char **argv, struct options *o)
 {
 	struct rule_set rs = { 0 };
 	struct diag d = { 0 };
@@ -401,12 +432,16 @@ run_rules_check(int argc, char **argv, const struct options *o)
 	char *err = NULL, *tmpdb;
 	int rc = EXIT_RULE_FAILED;
 	char tmpl[] = "/tmp/mkpostmortem-check-XXXXXX";
-	struct options oo = *o;
 
-	oo.rule_dirs = (const char **)argv;
-	oo.nrule_dirs = (size_t)argc;
-	if (load_rules(&rs, &oo) != 0)
+	argc = subcommand_options(argc, argv, o);
+	for (int i = 0; i < argc; i++) {
+		o->rule_dirs = xrealloc(o->rule_dirs, (o->nrule_dirs + 1) * sizeof(char *));
+		o->rule_dirs[o->nrule_dirs++] = argv[i];
+	}
+	if (load_rules(&rs, o) != 0) {
+		rules_free(&rs);
 		return EXIT_RULE_FAILED;
+	}
 	if (mkdtemp(tmpl) == NULL) {
 		fprintf(stderr, "mkpostmortem: cannot create a temporary directory: %s\n",
 		    strerror(errno));
@@ -439,13 +474,20 @@ out:
 }
 
 static int
-run_explain(const char *id, const struct options *o)
+run_explain(int argc, char **argv, struct options *o)
 {
 	struct rule_set rs = { 0 };
 	const struct rule *r;
+	const char *id;
 
-	if (load_rules(&rs, o) != 0)
+	argc = subcommand_options(argc, argv, o);
+	if (argc != 1)
+		usage_error("%s", "explain takes exactly one rule id");
+	id = argv[0];
+	if (load_rules(&rs, o) != 0) {
+		rules_free(&rs);
 		return EXIT_BAD_RULE;
+	}
 	r = rules_find(&rs, id);
 	if (r == NULL) {
 		fprintf(stderr, "mkpostmortem: no rule with id '%s'; known ids:", id);
@@ -499,14 +541,17 @@ main(int argc, char **argv)
 	/* Subcommands come first, so options after them are theirs. */
 	if (argc >= 2 && strcmp(argv[1], "rules") == 0) {
 		if (argc >= 3 && strcmp(argv[2], "check") == 0)
-			return run_rules_check(argc - 3, argv + 3, &o);
-		usage_error("unknown rules subcommand '%s' (known: check)",
-		    argc >= 3 ? argv[2] : "");
+			rc = run_rules_check(argc - 3, argv + 3, &o);
+		else
+			usage_error("unknown rules subcommand '%s' (known: check)",
+			    argc >= 3 ? argv[2] : "");
+		free(o.rule_dirs);
+		return rc;
 	}
 	if (argc >= 2 && strcmp(argv[1], "explain") == 0) {
-		if (argc != 3)
-			usage_error("%s", "explain takes exactly one rule id");
-		return run_explain(argv[2], &o);
+		rc = run_explain(argc - 2, argv + 2, &o);
+		free(o.rule_dirs);
+		return rc;
 	}
 
 	while ((c = getopt_long(argc, argv, "f:o:vhV", longopts, NULL)) != -1) {

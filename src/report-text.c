@@ -144,7 +144,7 @@ write_text(FILE *fp, const struct report *r)
 			skipped++;
 			continue;
 		}
-		if (a->records == 0)
+		if (strcmp(a->status, "ok") != 0 && strcmp(a->status, "partial") != 0)
 			unknown++;
 		fputs("  ", fp);
 		term_cstr(fp, a->path);
@@ -188,7 +188,7 @@ write_text(FILE *fp, const struct report *r)
 	if (r->regex_limit_hits)
 		fprintf(fp, "Regular expression matches stopped at the match limit: %ld\n",
 		    r->regex_limit_hits);
-	fprintf(fp, "\n%zu file%s, %ld analysed, %ld of no known format; store: ",
+	fprintf(fp, "\n%zu file%s, %ld with records, %ld not analysed (unknown or unreadable); store: ",
 	    r->nart - (size_t)skipped, r->nart - (size_t)skipped == 1 ? "" : "s",
 	    r->analysed, unknown);
 	term_cstr(fp, r->store);

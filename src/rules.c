@@ -215,7 +215,7 @@ rules_parse(const char *file, const char *text, size_t len,
 				set_mark(&r->m_id, v, text, len);
 				if (!valid_id(scalar(v))) {
 					fail_node(d, file, v, xasprintf("id '%s' must be "
-					    "lower-case letters, digits and '-'", scalar(v)));
+					    "lower-case letters, digits, '-' and '_'", scalar(v)));
 					goto out;
 				}
 			} else if (strcmp(key, "title") == 0)

@@ -62,7 +62,8 @@ walk_dir(struct walk *w, const char *abs, const char *rel, int depth)
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n; i++) {
 		char *cabs = xasprintf("%s/%s", abs, names[i]);
 		char *crel = *rel ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);

@@ -93,4 +93,22 @@ check "site rule fix filled" jq -e '.findings[0].fix == "look at /tmp/pmfx/pwd/v
 check "REGEXP rule shows a query the stock shell can run" sh -c \
   "jq -r '.findings[0].query' '$TMP/out' | sqlite3 '$TMP/g.sqlite' | grep -q strace.out"
 
+# {count} is the number of evidence rows; a bad literal pattern is a
+# rule error found by `rules check`, with its position.
+mkdir "$TMP/cnt" "$TMP/badre"
+printf 'id: site-count\ntitle: T\nweight: 0.2\nevidence: |\n  SELECT syscall_id, artifact_id, line, text FROM failed_calls\n   WHERE errno = '"'ENOENT'"'\nfix: "{count} ENOENT calls"\n' >"$TMP/cnt/r.yaml"
+expect_status 0 "rule with {count}" "$MKPM" -f json --no-site-rules --rules "$TMP/cnt" --db "$TMP/c.sqlite" "$B"
+n=$(sqlite3 "$TMP/c.sqlite" "select count(*) from failed_calls where errno = 'ENOENT'")
+check "{count} is the number of rows ($n)" jq -e --arg f "$n ENOENT calls" \
+  'any(.findings[]; .id == "site-count" and .fix == $f)' "$TMP/out"
+printf "id: site-r\ntitle: T\nweight: 0.5\nevidence: |\n  SELECT artifact_id, line, raw AS text FROM syscalls\n   WHERE raw REGEXP 'a(b'\nfix: y\n" >"$TMP/badre/r.yaml"
+expect_status 1 "rules check finds a bad pattern" "$MKPM" rules check "$TMP/badre"
+check "bad pattern: file:line:column and PCRE2's reason" contains "$TMP/err" \
+  "$TMP/badre/r.yaml:6:14: rule site-r: regular expression error at offset 3: missing closing parenthesis in 'a(b'"
+expect_status 0 "explain sees --rules" "$MKPM" explain --rules "$TMP/cnt" site-count
+check "explain shows the site rule" contains "$TMP/out" "site-count - T"
+expect_status 2 "explain with an unknown option" "$MKPM" explain --frob disk-full
+mkdir "$TMP/empty"
+expect_status 3 "empty bundle" "$MKPM" --db "$TMP/empty.sqlite" "$TMP/empty"
+
 finish
