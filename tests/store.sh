@@ -1,0 +1,199 @@
+#!/bin/sh
+# The store's promises (CONTRACT.md "Store", doc/schema.md): schema version,
+# promised tables and views, one artifacts row per file with relative paths,
+# every record keeping its artifact and line (raw = the file's line), the
+# findings as reported, queries that run in the stock sqlite3 shell, atomic
+# replacement, the default path, and a bundle that is never written to.
+. "${TOP_SRCDIR:-.}/tests/lib.sh"
+
+LC_ALL=C
+export LC_ALL
+# Absolute paths: some checks run from another directory.
+case $MKPM in /*) ;; *) MKPM="$(cd "$(dirname "$MKPM")" && pwd)/$(basename "$MKPM")" ;; esac
+FIX=$(cd "$FIX" && pwd) || exit 99
+
+# --- helpers ---------------------------------------------------------------
+
+eq() {
+  if [ "$2" = "$3" ]; then ok "$1"
+  else not_ok "$1"; echo "#   got:  $2"; echo "#   want: $3"; fi
+}
+# Contents of artifact $2 of bundle $1, decompressed.
+content() {
+  case $2 in *.gz) gzip -dc "$1/$2" ;; *) cat "$1/$2" ;; esac
+}
+# Files of a bundle, relative, sorted.
+files_of() { (cd "$1" && find . -type f | sed 's|^\./||' | sort); }
+# The state of a directory tree: names, types, sizes, modes, mtimes, hashes.
+snapshot() {
+  (cd "$1" && find . -exec stat -c '%n|%F|%s|%a|%y' {} + | sort &&
+   find . -type f -exec sha256sum {} + | sort)
+}
+tmpfiles() { find "$1" -maxdepth 1 -name '*.tmp-*' | wc -l | tr -d ' '; }
+counts() {
+  sqlite3 "$1" "SELECT (SELECT count(*) FROM artifacts) || ' ' ||
+    (SELECT count(*) FROM syscalls) || ' ' || (SELECT count(*) FROM findings) || ' ' ||
+    (SELECT count(*) FROM parse_errors) || ' ' || (SELECT count(*) FROM app_errors) || ' ' ||
+    (SELECT count(*) FROM finding_evidence) || ' ' || (SELECT count(*) FROM strace_events)"
+}
+sum_of() { sha256sum <"$1" | cut -d' ' -f1; }
+
+# --- per-bundle promises ---------------------------------------------------
+
+for name in parent-write-denied mkdir-race-eexist lsm-or-attr-denied; do
+  B="$FIX/bundles/$name"
+  DB="$TMP/$name.sqlite"
+  expected=$(sed -n 1p "$FIX/bundles/$name.expect")
+  expect_status 0 "$name: analysed" "$MKPM" -f json --db "$DB" "$B"
+  cp "$TMP/out" "$TMP/$name.json"
+  J="$TMP/$name.json"
+
+  eq "$name: PRAGMA user_version is 1" "$(sqlite3 "$DB" 'PRAGMA user_version')" 1
+  for t in artifacts syscalls findings parse_errors app_errors finding_evidence; do
+    eq "$name: table $t exists" \
+      "$(sqlite3 "$DB" "SELECT type FROM sqlite_master WHERE name = '$t'")" table
+  done
+  for v in failed_calls mkdir_calls stat_calls blocked_calls evidence; do
+    eq "$name: view $v exists and runs" \
+      "$(sqlite3 "$DB" "SELECT type FROM sqlite_master WHERE name = '$v'" &&
+         sqlite3 "$DB" "SELECT count(*) >= 0 FROM $v")" "view
+1"
+  done
+
+  # One artifacts row per file, paths relative to the bundle.
+  eq "$name: one artifacts row per file, relative paths" \
+    "$(sqlite3 "$DB" 'SELECT path FROM artifacts' | sort)" "$(files_of "$B")"
+  eq "$name: JSON artifacts + skipped are the same files" \
+    "$(jq -r '.artifacts[].path, .skipped[].path' "$J" | sort)" "$(files_of "$B")"
+  eq "$name: artifacts.lines is the file's line count" \
+    "$(sqlite3 "$DB" "SELECT path || ' ' || lines FROM artifacts WHERE records > 0 ORDER BY path")" \
+    "$(sqlite3 "$DB" "SELECT path FROM artifacts WHERE records > 0 ORDER BY path" |
+       while read -r p; do echo "$p $(content "$B" "$p" | wc -l | tr -d ' ')"; done)"
+
+  # Every row keeps its artifact and line.
+  eq "$name: syscalls exist" "$(sqlite3 "$DB" 'SELECT count(*) > 0 FROM syscalls')" 1
+  eq "$name: every syscalls row has an artifact and 1 <= line <= its lines" \
+    "$(sqlite3 "$DB" "SELECT count(*) FROM syscalls s LEFT JOIN artifacts a ON a.id = s.artifact_id
+       WHERE a.id IS NULL OR s.line IS NULL OR s.line < 1 OR s.line > a.lines
+          OR (s.end_line IS NOT NULL AND (s.end_line <= s.line OR s.end_line > a.lines))")" 0
+  eq "$name: app_errors rows keep artifact and line too" \
+    "$(sqlite3 "$DB" "SELECT count(*) FROM app_errors e LEFT JOIN artifacts a ON a.id = e.artifact_id
+       WHERE a.id IS NULL OR e.line < 1 OR e.line > a.lines")" 0
+  bad=0 rows=0 split=0 splitbad=0
+  for p in $(sqlite3 "$DB" "SELECT DISTINCT a.path FROM syscalls s JOIN artifacts a ON a.id = s.artifact_id"); do
+    content "$B" "$p" >"$TMP/file"
+    sqlite3 "$DB" "SELECT s.line || '|' || s.raw FROM syscalls s JOIN artifacts a ON a.id = s.artifact_id
+      WHERE a.path = '$p' AND (s.id % 7 = 0 OR s.end_line IS NOT NULL)" >"$TMP/rows"
+    sqlite3 "$DB" "SELECT s.end_line || '|' || s.raw_end FROM syscalls s JOIN artifacts a ON a.id = s.artifact_id
+      WHERE a.path = '$p' AND s.end_line IS NOT NULL" >"$TMP/ends"
+    set -- $(awk 'NR == FNR { l[NR] = $0; next }
+      { n = index($0, "|"); ln = substr($0, 1, n - 1); rows++
+        if (substr($0, n + 1) != l[ln]) { bad++; if (bad <= 3) print "mismatch:" ln > "/dev/stderr" } }
+      END { print rows + 0, bad + 0 }' "$TMP/file" "$TMP/rows")
+    rows=$((rows + $1)); bad=$((bad + $2))
+    set -- $(awk 'NR == FNR { l[NR] = $0; next }
+      { n = index($0, "|"); ln = substr($0, 1, n - 1); rows++
+        if (substr($0, n + 1) != l[ln]) bad++ }
+      END { print rows + 0, bad + 0 }' "$TMP/file" "$TMP/ends")
+    split=$((split + $1)); splitbad=$((splitbad + $2))
+  done
+  check "$name: sampled rows ($rows) compared with the files" test "$rows" -gt 20
+  eq "$name: each sampled row's raw is its file's line at that line number" "$bad" 0
+  # strace -ff files (lsm-or-attr-denied) have no split calls.
+  [ "$name" = lsm-or-attr-denied ] || check "$name: split calls present ($split)" test "$split" -gt 0
+  eq "$name: each split call's raw/raw_end are the file's line/end_line" "$splitbad" 0
+
+  # Findings as reported.
+  eq "$name: rank 1 in JSON is the expected $expected" "$(jq -r '.findings[0].id' "$J")" "$expected"
+  eq "$name: findings table has the same rank-1 id" \
+    "$(sqlite3 "$DB" 'SELECT rule_id FROM findings WHERE rank = 1')" "$expected"
+  eq "$name: findings table = JSON findings (rank, id)" \
+    "$(sqlite3 "$DB" "SELECT rank || ' ' || rule_id FROM findings ORDER BY rank")" \
+    "$(jq -r '.findings[] | "\(.rank) \(.id)"' "$J")"
+  nf=$(jq '.findings | length' "$J")
+  i=0
+  while [ "$i" -lt "$nf" ]; do
+    id=$(jq -r ".findings[$i].id" "$J")
+    jq -r ".findings[$i].query" "$J" >"$TMP/q.sql"
+    if sqlite3 -batch -bail "$DB" <"$TMP/q.sql" >"$TMP/q.out" 2>"$TMP/q.err" && [ -s "$TMP/q.out" ]; then
+      ok "$name: query of $id runs in the stock sqlite3 shell and returns $(wc -l <"$TMP/q.out" | tr -d ' ') rows"
+    else
+      not_ok "$name: query of $id runs in the stock sqlite3 shell and returns rows"
+      sed 's/^/#   /' "$TMP/q.err" | head -3
+    fi
+    eq "$name: findings.query of $id is the JSON query" \
+      "$(sqlite3 "$DB" "SELECT query FROM findings WHERE rule_id = '$id'")" "$(cat "$TMP/q.sql")"
+    i=$((i + 1))
+  done
+done
+
+B="$FIX/bundles/parent-write-denied"
+
+# --- replacement -----------------------------------------------------------
+
+R="$TMP/replace"
+mkdir "$R"
+expect_status 0 "first run" "$MKPM" --db "$R/s.sqlite" "$B"
+first=$(counts "$R/s.sqlite")
+expect_status 0 "second run over the same store" "$MKPM" --db "$R/s.sqlite" "$B"
+eq "re-run replaces the store (row counts equal, not appended)" "$(counts "$R/s.sqlite")" "$first"
+eq "no *.tmp-* file left beside the store" "$(tmpfiles "$R")" 0
+echo 'not a database' >"$R/junk.sqlite"
+expect_status 0 "run over a non-database file at the store path" "$MKPM" --db "$R/junk.sqlite" "$B"
+eq "that file is replaced by a store" "$(sqlite3 "$R/junk.sqlite" 'PRAGMA user_version')" 1
+
+# Broken rules: exit 4, the previous store intact, no temporary file.
+before=$(sum_of "$R/s.sqlite")
+mkdir "$TMP/badyaml" "$TMP/badsql"
+printf 'id: site-broken\ntitle: [unclosed\nweight: 0.5\nevidence: SELECT 1\nfix: x\n' >"$TMP/badyaml/r.yaml"
+printf 'id: site-badsql\ntitle: T\nweight: 0.5\nevidence: |\n  SELECT artifact_id, line, raw AS text FROM no_such_table\nfix: x\n' >"$TMP/badsql/r.yaml"
+for d in badyaml badsql; do
+  expect_status 4 "rules with $d: analysis refused" "$MKPM" --rules "$TMP/$d" --db "$R/s.sqlite" "$B"
+  check "$d: the error names the rule file" contains "$TMP/err" "$TMP/$d/r.yaml:"
+  eq "$d: previous store intact (same checksum)" "$(sum_of "$R/s.sqlite")" "$before"
+  eq "$d: no *.tmp-* file left" "$(tmpfiles "$R")" 0
+done
+
+# --- default store path ----------------------------------------------------
+
+mkdir "$TMP/cwd"
+expect_status 0 "default store path run from another directory" \
+  sh -c 'cd "$1" && "$2" "$3"' sh "$TMP/cwd" "$MKPM" "$B"
+check "default store is ./BUNDLE_NAME.sqlite" test -f "$TMP/cwd/parent-write-denied.sqlite"
+eq "it is a store" "$(sqlite3 "$TMP/cwd/parent-write-denied.sqlite" 'PRAGMA user_version')" 1
+check "the report names it" contains "$TMP/out" "parent-write-denied.sqlite"
+eq "no *.tmp-* file left in the current directory" "$(tmpfiles "$TMP/cwd")" 0
+rm -f "$TMP/cwd/parent-write-denied.sqlite"
+expect_status 0 "bundle given with a trailing slash" \
+  sh -c 'cd "$1" && "$2" "$3/"' sh "$TMP/cwd" "$MKPM" "$B"
+check "trailing slash: still ./BUNDLE_NAME.sqlite" test -f "$TMP/cwd/parent-write-denied.sqlite"
+
+# --- the bundle is never written to ----------------------------------------
+
+C="$TMP/copy/pwd-bundle"
+mkdir "$TMP/copy" && cp -Rp "$B" "$C" || exit 99
+touch -d '2001-02-03 04:05:06' "$C" "$C"/*
+snapshot "$C" >"$TMP/snap.before"
+expect_status 0 "run on a copy (JSON)" "$MKPM" -f json --db "$TMP/copy.sqlite" "$C"
+expect_status 0 "run on a copy (text, default store)" sh -c 'cd "$1" && "$2" "$3"' sh "$TMP/cwd" "$MKPM" "$C"
+expect_status 2 "--db inside the bundle is refused" "$MKPM" --db "$C/x.sqlite" "$C"
+check "refusal asks for --db" contains "$TMP/err" "--db"
+expect_status 2 "--db inside the bundle via .. is refused" "$MKPM" --db "$C/../pwd-bundle/x.sqlite" "$C"
+expect_status 2 "default store inside the bundle (run from it) is refused" \
+  sh -c 'cd "$1" && "$2" .' sh "$C" "$MKPM"
+check "no store was created in the bundle" sh -c '! ls "$1"/*.sqlite* >/dev/null 2>&1' sh "$C"
+snapshot "$C" >"$TMP/snap.after"
+check "bundle unchanged: names, sizes, modes, mtimes, hashes" cmp -s "$TMP/snap.before" "$TMP/snap.after"
+
+# A read-only bundle works; as root the mode does not stop writes, so also
+# check that nothing new appears in it.
+RO="$TMP/ro/pwd-bundle"
+mkdir "$TMP/ro" && cp -Rp "$B" "$RO" && chmod -R a-w "$RO"
+snapshot "$RO" >"$TMP/ro.before"
+expect_status 0 "read-only bundle analysed" "$MKPM" -f json --db "$TMP/ro.sqlite" "$RO"
+eq "read-only bundle: parent-write-denied first" "$(jq -r '.findings[0].id' "$TMP/out")" parent-write-denied
+snapshot "$RO" >"$TMP/ro.after"
+check "read-only bundle: nothing new or changed in it" cmp -s "$TMP/ro.before" "$TMP/ro.after"
+chmod -R u+w "$RO"
+
+finish
