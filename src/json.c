@@ -94,8 +94,12 @@ term_string(FILE *fp, const char *str, size_t n)
 		unsigned char c = s[i];
 		size_t l;
 
-		if (c == '\t' || c == '\n') {
+		if (c == '\t') {
 			fputc(c, fp);
+			i++;
+		} else if (c == '\n') {
+			/* Callers print line by line: a newline here is data. */
+			fputs("\\n", fp);
 			i++;
 		} else if (c < 0x20 || c == 0x7f) {
 			fprintf(fp, "\\x%02x", c);

@@ -11,7 +11,10 @@
 /* s[0..n) as a JSON string literal, quotes included. */
 void json_string(FILE *fp, const char *s, size_t n);
 void json_cstr(FILE *fp, const char *s);	/* NULL prints null */
-/* s[0..n) for a terminal: controls as \xNN, invalid UTF-8 as \xNN. */
+/*
+ * s[0..n) for a terminal, on one line: controls as \xNN (a newline as
+ * \n), C1 controls as \u00NN, invalid UTF-8 as \xNN.
+ */
 void term_string(FILE *fp, const char *s, size_t n);
 void term_cstr(FILE *fp, const char *s);
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */

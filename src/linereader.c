@@ -61,6 +61,10 @@ set_gz_error(struct lr *r)
 	int zerr;
 	const char *msg = gzerror(r->gz, &zerr);
 
+	/* zlib prefixes its name for the file, "<fd:4>: ", useless to a reader. */
+	if (msg && strncmp(msg, "<fd:", 4) == 0 && strstr(msg, ">: "))
+		msg = strstr(msg, ">: ") + 3;
+
 	r->failed = 1;
 	free(r->err);
 	if (zerr == Z_ERRNO)
@@ -74,15 +78,26 @@ set_gz_error(struct lr *r)
 long
 lr_head(struct lr *r, char *buf, size_t cap)
 {
-	int n = gzread(r->gz, buf, (unsigned)cap);
+	size_t n = 0;
 
-	r->compressed = !gzdirect(r->gz);
-	if (n < 0) {
-		set_gz_error(r);
-		/* Keep what was readable: a truncated .gz still has lines. */
-		gzclearerr(r->gz);
-		n = 0;
+	/* Small reads, so that what precedes a gzip error is still seen. */
+	while (n < cap) {
+		int got = gzread(r->gz, buf + n, (unsigned)(cap - n < 4096 ? cap - n : 4096));
+
+		if (got < 0) {
+			r->compressed = !gzdirect(r->gz);
+			set_gz_error(r);
+			if (n == 0)
+				return -1;
+			/* A truncated .gz still has lines: the loop reports the cut. */
+			gzclearerr(r->gz);
+			break;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
 	}
+	r->compressed = !gzdirect(r->gz);
 	if (gzrewind(r->gz) != 0) {
 		set_gz_error(r);
 		return -1;
@@ -90,7 +105,7 @@ lr_head(struct lr *r, char *buf, size_t cap)
 	r->failed = 0;
 	free(r->err);
 	r->err = NULL;
-	return n;
+	return (long)n;
 }
 
 /* Reads more input; returns bytes added, 0 at end of input or on error. */

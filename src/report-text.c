@@ -152,7 +152,8 @@ write_text(FILE *fp, const struct report *r)
 		term_cstr(fp, a->types && *a->types ? a->types : a->type);
 		fprintf(fp, "  %ld record%s", a->records, a->records == 1 ? "" : "s");
 		if (a->errors)
-			fprintf(fp, ", %ld lines not understood", a->errors);
+			fprintf(fp, ", %ld line%s not understood", a->errors,
+			    a->errors == 1 ? "" : "s");
 		if (a->note) {
 			fputs(" (", fp);
 			term_cstr(fp, a->note);
