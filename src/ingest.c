@@ -223,6 +223,36 @@ ingest_file(const char *abspath, const char *relpath, uint64_t size,
 	pctx.pid_hint = info.pid_hint;
 	pctx.limits = limits;
 	pctx.secondary = 0;
+	pctx.offer = NULL;
+	pctx.drv = NULL;
+	if (main_p->blob != NULL) {
+		struct buf data = { 0 };
+
+		rc = lr_read_all(r, &data, limits->max_blob);
+		if (rc == -2) {
+			snprintf(note_buf, sizeof(note_buf), "binary artifact larger "
+			    "than %zu bytes; not read", limits->max_blob);
+			info.status = "partial";
+			info.note = note_buf;
+			wrap.problem(wrap.ctx, 0, note_buf, NULL, 0);
+		} else {
+			if (rc < 0) {
+				snprintf(note_buf, sizeof(note_buf), "%s", lr_error(r));
+				info.status = "partial";
+				info.note = note_buf;
+				wrap.problem(wrap.ctx, 0, note_buf, NULL, 0);
+			}
+			main_p->blob(&pctx, (const unsigned char *)buf_str(&data), data.len);
+		}
+		buf_free(&data);
+		info.type = main_p->type;
+		info.types = main_p->type;
+		goto done;
+	}
+	pctx.name = relpath;
+	pctx.pid_hint = info.pid_hint;
+	pctx.limits = limits;
+	pctx.secondary = 0;
 	pctx.offer = offer_mixable;
 	pctx.drv = &drv;
 	/* Parsers may keep the context pointer: both live until finish(). */

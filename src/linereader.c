@@ -231,6 +231,37 @@ lr_next(struct lr *r, const char **line, size_t *len, unsigned *flags,
 	return 1;
 }
 
+int
+lr_read_all(struct lr *r, struct buf *out, size_t max)
+{
+	char chunk[65536];
+
+	for (;;) {
+		int n = gzread(r->gz, chunk, sizeof(chunk));
+
+		if (n < 0) {
+			set_gz_error(r);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		if (out->len + (size_t)n > max)
+			return -2;
+		buf_add(out, chunk, (size_t)n);
+		r->bytes += (uint64_t)n;
+	}
+	{
+		int zerr;
+
+		gzerror(r->gz, &zerr);
+		if (zerr != Z_OK) {
+			set_gz_error(r);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 long
 lr_lineno(const struct lr *r)
 {

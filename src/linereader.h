@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <zlib.h>
 
+#include "xmalloc.h"
+
 #define LR_TOOLONG 0x1		/* cut at max_line; the rest was skipped */
 #define LR_NUL     0x2		/* contains NUL bytes */
 #define LR_NOEOL   0x4		/* last line, without a final newline */
@@ -37,6 +39,11 @@ long lr_head(struct lr *r, char *buf, size_t cap);
  */
 int lr_next(struct lr *r, const char **line, size_t *len, unsigned *flags,
     size_t *full_len);
+/*
+ * The rest of the input as raw bytes (for binary formats), into out:
+ * 0, -1 on a read error (what was read is kept), -2 when over max bytes.
+ */
+int lr_read_all(struct lr *r, struct buf *out, size_t max);
 long lr_lineno(const struct lr *r);
 uint64_t lr_bytes(const struct lr *r);	/* decompressed bytes consumed */
 int lr_compressed(const struct lr *r);

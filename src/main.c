@@ -537,6 +537,7 @@ main(int argc, char **argv)
 	o.format = "text";
 	o.limits.max_line = 1024 * 1024;
 	o.limits.max_pending = 65536;
+	o.limits.max_blob = 64 * 1024 * 1024;
 
 	/* Subcommands come first, so options after them are theirs. */
 	if (argc >= 2 && strcmp(argv[1], "rules") == 0) {

@@ -23,6 +23,7 @@
 struct limits {
 	size_t max_line;	/* longer lines are skipped and reported */
 	long max_pending;	/* unfinished calls held at once, per artifact */
+	size_t max_blob;	/* largest binary artifact read whole */
 };
 
 struct parse_ctx {
@@ -61,7 +62,19 @@ struct parser {
 	    const char **why);
 	/* End of input: emit what is still held, then free the state. */
 	void (*finish)(void *st);
+	/*
+	 * Binary formats instead of open/line/finish: the whole decompressed
+	 * artifact (at most limits->max_blob bytes) in one call.  Records
+	 * have no line (V_NULL) and keep their index in the file instead.
+	 */
+	void (*blob)(const struct parse_ctx *ctx, const unsigned char *data,
+	    size_t n);
 	unsigned flags;
+	/*
+	 * The format's own record tables (NULL-terminated), created by its
+	 * src/schema/<format>.sql; the strace tables of tables.c are core.
+	 */
+	const struct rec_table *const *tables;
 };
 
 /* The table of parsers, in detection priority order (parsers.c). */
@@ -69,9 +82,28 @@ extern const struct parser *const parsers[];
 extern const size_t parsers_count;
 const struct parser *parser_by_type(const char *type);
 
-/* Parsers, one per file. */
+/* Parsers, one file per format (two related formats may share a file). */
 extern const struct parser parser_strace;
 extern const struct parser parser_strace_summary;
 extern const struct parser parser_app_log;
+extern const struct parser parser_lsof;
+extern const struct parser parser_inotify_limits;
+extern const struct parser parser_fdinfo;
+extern const struct parser parser_proc_limits;
+extern const struct parser parser_ulimit;
+extern const struct parser parser_proc_status;
+extern const struct parser parser_df;
+extern const struct parser parser_mountinfo;
+extern const struct parser parser_findmnt;
+extern const struct parser parser_quota;
+extern const struct parser parser_stat;
+extern const struct parser parser_ls;
+extern const struct parser parser_kernel_log;
+extern const struct parser parser_audit_log;
+extern const struct parser parser_schedtrace;
+extern const struct parser parser_gctrace;
+extern const struct parser parser_goroutines;
+extern const struct parser parser_pprof_block;
+extern const struct parser parser_pprof_mutex;
 
 #endif

@@ -35,7 +35,7 @@ struct val val_str(const char *s);	/* NULL gives V_NULL */
  * artifact_id column itself.  The column names must match schema.sql.
  */
 struct rec_table {
-	int id;			/* index into tables[] */
+	int id;			/* index into tables[] for core tables, else -1 */
 	const char *name;
 	int ncols;
 	const char *const *cols;

@@ -5,6 +5,7 @@
  */
 #include "store.h"
 #include "embed.h"
+#include "parser.h"
 #include "xmalloc.h"
 
 #include <errno.h>
@@ -14,11 +15,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A record table and its prepared INSERT. */
+struct tstmt {
+	const struct rec_table *t;
+	sqlite3_stmt *s;
+};
+
 struct store {
 	sqlite3 *db;
 	char *final_path;
 	char *tmp_path;
-	sqlite3_stmt *ins[T__COUNT];
+	struct tstmt *ins;
+	size_t nins, last;
 	sqlite3_stmt *ins_problem, *ins_meta, *ins_artifact, *upd_artifact;
 	long artifact_id;
 	char *load_error;
@@ -79,11 +87,31 @@ bind_val(sqlite3_stmt *s, int i, const struct val *v)
 	}
 }
 
+/* The INSERT for t: rows come in runs of one table, so try the last first. */
+static sqlite3_stmt *
+ins_for(struct store *st, const struct rec_table *t)
+{
+	if (st->last < st->nins && st->ins[st->last].t == t)
+		return st->ins[st->last].s;
+	for (size_t i = 0; i < st->nins; i++)
+		if (st->ins[i].t == t) {
+			st->last = i;
+			return st->ins[i].s;
+		}
+	return NULL;
+}
+
 static void
 st_row(void *ctx, const struct rec_table *t, const struct val *v)
 {
 	struct store *st = ctx;
-	sqlite3_stmt *s = st->ins[t->id];
+	sqlite3_stmt *s = ins_for(st, t);
+
+	if (s == NULL) {
+		if (st->load_error == NULL)
+			st->load_error = xasprintf("store: no table %s", t->name);
+		return;
+	}
 
 	sqlite3_bind_int64(s, 1, st->artifact_id);
 	for (int i = 0; i < t->ncols; i++)
@@ -187,6 +215,22 @@ insert_sql(const struct rec_table *t)
 	return b.s;
 }
 
+static int
+add_insert(struct store *st, const struct rec_table *t, char **err)
+{
+	char *sql = insert_sql(t);
+	sqlite3_stmt *s = prep(st, sql, err);
+
+	free(sql);
+	if (s == NULL)
+		return -1;
+	st->ins = xrealloc(st->ins, (st->nins + 1) * sizeof(*st->ins));
+	st->ins[st->nins].t = t;
+	st->ins[st->nins].s = s;
+	st->nins++;
+	return 0;
+}
+
 int
 store_create(const char *final_path, struct store **out, char **err)
 {
@@ -246,16 +290,30 @@ store_create(const char *final_path, struct store **out, char **err)
 			return -1;
 		}
 	}
-	for (int i = 0; i < T__COUNT; i++) {
-		char *sql = insert_sql(&tables[i]);
+	for (size_t i = 0; i < embedded_schema_count; i++) {
+		const char *name = embedded_schema[i].name;
 
-		st->ins[i] = prep(st, sql, err);
-		free(sql);
-		if (st->ins[i] == NULL) {
+		/* Each format's own tables: schema/<format>.sql. */
+		if (strncmp(name, "schema/", 7) != 0)
+			continue;
+		if (store_exec(st->db, embedded_schema[i].text, &e) != 0) {
+			*err = xasprintf("store schema %s: %s", name, e);
+			free(e);
 			store_close(st);
 			return -1;
 		}
 	}
+	for (int i = 0; i < T__COUNT; i++)
+		if (add_insert(st, &tables[i], err) != 0) {
+			store_close(st);
+			return -1;
+		}
+	for (size_t i = 0; i < parsers_count; i++)
+		for (const struct rec_table *const *t = parsers[i]->tables; t && *t; t++)
+			if (add_insert(st, *t, err) != 0) {
+				store_close(st);
+				return -1;
+			}
 	if ((st->ins_problem = prep(st, "INSERT INTO parse_errors "
 	    "(artifact_id, line, reason, text) VALUES (?, ?, ?, ?)", err)) == NULL ||
 	    (st->ins_meta = prep(st, "INSERT INTO artifact_meta "
@@ -348,10 +406,11 @@ store_load_error(const struct store *st)
 static void
 finalize_all(struct store *st)
 {
-	for (int i = 0; i < T__COUNT; i++) {
-		sqlite3_finalize(st->ins[i]);
-		st->ins[i] = NULL;
-	}
+	for (size_t i = 0; i < st->nins; i++)
+		sqlite3_finalize(st->ins[i].s);
+	free(st->ins);
+	st->ins = NULL;
+	st->nins = 0;
 	sqlite3_finalize(st->ins_problem);
 	sqlite3_finalize(st->ins_meta);
 	sqlite3_finalize(st->ins_artifact);

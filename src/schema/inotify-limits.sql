@@ -1,0 +1,9 @@
+-- fs.inotify limits as saved by sysctl, grep . /proc/sys/fs/inotify/*, or cat.
+CREATE TABLE inotify_limits (
+  id          INTEGER PRIMARY KEY,
+  artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
+  line        INTEGER NOT NULL,
+  key         TEXT NOT NULL,     -- max_user_watches | max_user_instances | max_queued_events
+  value       INTEGER NOT NULL,
+  form        TEXT               -- sysctl | grep | bare
+);
