@@ -1,10 +1,10 @@
 -- Indexes, created after loading (cheaper than maintaining them per row).
--- Chosen for the built-in rules: failed calls by errno and by path, the
--- walk (stat calls) by path, joins back to an artifact line.
+-- Chosen for the built-in rules: failed calls by errno, the walk (stat and
+-- mkdir calls) by path.  Partial, so that they stay small on big traces:
+-- every index on syscalls costs load time (`make bench`); a hand query
+-- that needs another can create it (doc/schema.md).
 CREATE INDEX syscalls_errno ON syscalls(errno, syscall) WHERE errno IS NOT NULL;
 CREATE INDEX syscalls_path ON syscalls(path) WHERE path IS NOT NULL;
-CREATE INDEX syscalls_artifact_line ON syscalls(artifact_id, line);
-CREATE INDEX syscalls_pid ON syscalls(pid, ts);
 CREATE INDEX strace_events_kind ON strace_events(kind, pid);
 CREATE INDEX strace_frames_call ON strace_frames(artifact_id, call_line);
 CREATE INDEX app_errors_path ON app_errors(path);

@@ -267,11 +267,14 @@ store_create(const char *final_path, struct store **out, char **err)
 	/*
 	 * The file is private until renamed, so durability per statement buys
 	 * nothing: a crash leaves a temporary file, never a broken store.
+	 * Large pages halve the time spent writing a big store (measured with
+	 * `make bench`); a 16 MiB cache and on-disk temporary data keep memory
+	 * flat whatever the input size (the index sorter spills to disk).
 	 */
 	if (store_exec(st->db,
-	    "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-	    "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-65536;"
-	    "PRAGMA temp_store=MEMORY;", &e) != 0 ||
+	    "PRAGMA page_size=16384; PRAGMA journal_mode=OFF;"
+	    "PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;"
+	    "PRAGMA cache_size=-16384;", &e) != 0 ||
 	    store_exec(st->db, "BEGIN", &e) != 0 ||
 	    store_exec(st->db, embedded("schema.sql"), &e) != 0) {
 		*err = xasprintf("store schema: %s", e);
