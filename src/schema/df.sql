@@ -10,5 +10,6 @@ CREATE TABLE df (
   used        INTEGER,
   avail       INTEGER,
   use_pct     INTEGER,           -- Use% / IUse% without the sign; NULL for '-'
-  mountpoint  TEXT NOT NULL
+  mountpoint  TEXT NOT NULL,
+  raw         TEXT NOT NULL      -- the line as printed (added for evidence)
 );

@@ -15,5 +15,6 @@ CREATE TABLE file_stats (
   gid         INTEGER,
   size        INTEGER,
   target      TEXT,              -- symlink target (ls -l a -> b)
-  form        TEXT NOT NULL      -- stat | ls
+  form        TEXT NOT NULL,     -- stat | ls
+  raw         TEXT NOT NULL      -- the line as printed (stat: its Access: (mode) line)
 );

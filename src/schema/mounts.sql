@@ -13,5 +13,6 @@ CREATE TABLE mounts (
   source      TEXT,
   super_options TEXT,
   ro          INTEGER NOT NULL,  -- 1 when mounted read-only
-  form        TEXT NOT NULL      -- mountinfo | findmnt | mount
+  form        TEXT NOT NULL,     -- mountinfo | findmnt | mount
+  raw         TEXT NOT NULL      -- the line as printed (added for evidence)
 );

@@ -12,5 +12,6 @@ CREATE TABLE quotas (
   files       INTEGER,
   file_soft   INTEGER,
   file_hard   INTEGER,
-  over        INTEGER NOT NULL   -- 1 when at or over a limit (a * or +/- flag)
+  over        INTEGER NOT NULL,  -- 1 when at or over a limit (a * or +/- flag)
+  raw         TEXT NOT NULL      -- the line as printed (added for evidence)
 );
