@@ -18,7 +18,9 @@ CREATE TABLE goroutines (
   created_line INTEGER,
   frames       INTEGER NOT NULL, -- frames listed
   top_func     TEXT,             -- innermost frame's function
-  labels       TEXT              -- debug=1 "# labels:" JSON as printed
+  labels       TEXT,             -- debug=1 "# labels:" JSON as printed
+  note         TEXT,             -- stack unavailable, frames elided, runtime stack ...
+  addrs        TEXT              -- debug=1: the "@" return-address list as printed
 );
 CREATE TABLE goroutine_frames (
   id           INTEGER PRIMARY KEY,
@@ -30,8 +32,9 @@ CREATE TABLE goroutine_frames (
   args         TEXT,
   file         TEXT,
   src_line     INTEGER,
-  pc           TEXT,
-  inlined      INTEGER NOT NULL DEFAULT 0
+  pc           TEXT,             -- offset in the function, hex ("0x88"), as after "+"
+  inlined      INTEGER NOT NULL DEFAULT 0,
+  addr         TEXT              -- absolute pc: debug=1 "#" address, or traceback "pc="
 );
 -- Panic and fatal-error preambles of a dump.
 CREATE TABLE go_crashes (
