@@ -1,6 +1,6 @@
 -- pprof block and mutex profiles, legacy text (debug=1) and gzip protobuf.
 -- A text sample keeps its line; a protobuf sample has line NULL and its
--- index in the profile (idx).
+-- index in the profile (idx).  doc/schema-pprof.md documents every column.
 CREATE TABLE pprof_samples (
   id           INTEGER PRIMARY KEY,
   artifact_id  INTEGER NOT NULL REFERENCES artifacts(id),
@@ -11,7 +11,9 @@ CREATE TABLE pprof_samples (
   delay_ns     INTEGER,          -- total delay
   cycles       INTEGER,          -- text form: delay in CPU cycles as printed
   top_func     TEXT,
-  labels       TEXT
+  labels       TEXT,
+  stack        TEXT,             -- functions leaf first, joined by ' < '
+  raw          TEXT              -- text form: the sample line as printed
 );
 CREATE TABLE pprof_frames (
   id           INTEGER PRIMARY KEY,
@@ -24,6 +26,7 @@ CREATE TABLE pprof_frames (
   src_line     INTEGER,
   addr         TEXT
 );
+CREATE INDEX pprof_frames_sample ON pprof_frames(artifact_id, sample_idx);
 -- Profile-level facts: sample types, period, cycles/second, duration.
 CREATE TABLE pprof_meta (
   id           INTEGER PRIMARY KEY,
