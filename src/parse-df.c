@@ -33,7 +33,9 @@ static const char *const df_cols[] = {
 	"line", "filesystem", "fstype", "kind", "total", "used", "avail",
 	"use_pct", "mountpoint", "raw",
 };
-static const struct rec_table df_table = { -1, "df", DF__COUNT, df_cols };
+static const struct rec_table df_table = {
+	.id = -1, .name = "df", .ncols = DF__COUNT, .cols = df_cols,
+};
 static const struct rec_table *const df_tables[] = { &df_table, NULL };
 
 /* What each header column holds. */

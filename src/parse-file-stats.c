@@ -37,7 +37,7 @@ static const char *const fs_cols[] = {
 	"uid", "gid", "size", "target", "form", "raw",
 };
 static const struct rec_table fs_table = {
-	-1, "file_stats", FS__COUNT, fs_cols
+	.id = -1, .name = "file_stats", .ncols = FS__COUNT, .cols = fs_cols,
 };
 static const struct rec_table *const fs_tables[] = { &fs_table, NULL };
 

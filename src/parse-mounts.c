@@ -40,7 +40,7 @@ static const char *const mounts_cols[] = {
 	"options", "fstype", "source", "super_options", "ro", "form", "raw",
 };
 static const struct rec_table mounts_table = {
-	-1, "mounts", MT__COUNT, mounts_cols
+	.id = -1, .name = "mounts", .ncols = MT__COUNT, .cols = mounts_cols,
 };
 static const struct rec_table *const mounts_tables[] = { &mounts_table, NULL };
 
