@@ -14,7 +14,8 @@ CREATE TABLE gc_cycles (
   stacks_mb    INTEGER,          -- Go 1.18+
   globals_mb   INTEGER,          -- Go 1.18+
   procs        INTEGER,
-  forced       INTEGER NOT NULL
+  forced       INTEGER NOT NULL,
+  raw          TEXT NOT NULL     -- the gc line as written
 );
 CREATE TABLE gc_scav (
   id          INTEGER PRIMARY KEY,
@@ -25,5 +26,6 @@ CREATE TABLE gc_scav (
   total_kib   INTEGER,           -- 1.19: total; newer: now
   util_pct    INTEGER,
   forced      INTEGER NOT NULL,
+  form        TEXT NOT NULL,     -- 'work-total' (1.19), 'bg-eager' (newer), 'scvg' (<= 1.12)
   raw         TEXT NOT NULL
 );

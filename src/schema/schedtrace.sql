@@ -17,7 +17,8 @@ CREATE TABLE sched_samples (
   nmidlelocked    INTEGER,
   stopwait        INTEGER,
   sysmonwait      INTEGER,
-  detailed        INTEGER NOT NULL
+  detailed        INTEGER NOT NULL,
+  raw             TEXT NOT NULL  -- the summary line as written
 );
 CREATE TABLE sched_runq (        -- per-P local run queue lengths of a sample
   id          INTEGER PRIMARY KEY,
