@@ -39,6 +39,15 @@ struct rec_table {
 	const char *name;
 	int ncols;
 	const char *const *cols;
+	/*
+	 * Optional, for big tables: per column, whether a text that is a
+	 * piece of column ref_a or ref_b (the raw lines) is stored as a
+	 * reference COL_ref instead of a copy COL_own, COL being a generated
+	 * column (see schema.sql, syscalls).  store_name: unused, NULL.
+	 */
+	const char *store_name;
+	const unsigned char *refable;
+	int ref_a, ref_b;
 };
 
 /* One table descriptor per record kind; defined in tables.c. */

@@ -45,6 +45,14 @@ CREATE TABLE parse_errors (
 -- row with both lines.  Times are seconds: since midnight for -t/-tt (plus
 -- 86400 per midnight crossed), since the epoch for -ttt, since the first
 -- line for -r; artifact_meta 'clock' says which.
+--
+--
+-- A text column that is a piece of the raw line (args, ts_text, ret_text,
+-- errno_text, dirfd_path, fd_path) is not stored twice: COL_ref holds its
+-- offset, length and line (raw or raw_end), packed, and COL is a virtual
+-- generated column that gives the text back; COL_own holds the text only
+-- when it is not such a piece (split calls' joined args, unescaped
+-- paths).  That halves the store of a big trace; query COL as usual.
 CREATE TABLE syscalls (
   id          INTEGER PRIMARY KEY,
   artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
@@ -53,22 +61,45 @@ CREATE TABLE syscalls (
   pid         INTEGER,           -- tid as strace prints it
   ts          REAL,
   end_ts      REAL,              -- time of the resumed line
-  ts_text     TEXT,
+  ts_text_own TEXT, ts_text_ref INTEGER,
+  ts_text TEXT GENERATED ALWAYS AS (coalesce(ts_text_own, CAST(substr(CAST(
+    iif(ts_text_ref & 1, raw_end, raw) AS BLOB), (ts_text_ref >> 21) + 1,
+    (ts_text_ref >> 1) & 1048575) AS TEXT))) VIRTUAL,
   syscall     TEXT NOT NULL,
-  args        TEXT,              -- raw argument text (both halves joined)
+  -- raw argument text (both halves joined)
+  args_own TEXT, args_ref INTEGER,
+  args TEXT GENERATED ALWAYS AS (coalesce(args_own, CAST(substr(CAST(
+    iif(args_ref & 1, raw_end, raw) AS BLOB), (args_ref >> 21) + 1,
+    (args_ref >> 1) & 1048575) AS TEXT))) VIRTUAL,
   path        TEXT,              -- first path argument, unescaped
   path2       TEXT,              -- second path argument (rename, link ...)
-  dirfd       TEXT,              -- AT_FDCWD or the fd number of *at calls
-  dirfd_path  TEXT,              -- its -y decoration
+  dirfd       TEXT,              -- AT_FDCWD or the fd argument (*at calls; fd calls under -y)
+  -- its -y decoration
+  dirfd_path_own TEXT, dirfd_path_ref INTEGER,
+  dirfd_path TEXT GENERATED ALWAYS AS (coalesce(dirfd_path_own, CAST(substr(CAST(
+    iif(dirfd_path_ref & 1, raw_end, raw) AS BLOB), (dirfd_path_ref >> 21) + 1,
+    (dirfd_path_ref >> 1) & 1048575) AS TEXT))) VIRTUAL,
   flags       TEXT,              -- open flags, AT_* flags
   mode        INTEGER,           -- mode argument of mkdir/open/chmod
-  ret_text    TEXT,              -- return value as printed
+  -- return value as printed
+  ret_text_own TEXT, ret_text_ref INTEGER,
+  ret_text TEXT GENERATED ALWAYS AS (coalesce(ret_text_own, CAST(substr(CAST(
+    iif(ret_text_ref & 1, raw_end, raw) AS BLOB), (ret_text_ref >> 21) + 1,
+    (ret_text_ref >> 1) & 1048575) AS TEXT))) VIRTUAL,
   ret         INTEGER,           -- return value as a number (NULL for ?)
   errno       TEXT,              -- ENOENT ...
-  errno_text  TEXT,              -- No such file or directory
+  -- No such file or directory
+  errno_text_own TEXT, errno_text_ref INTEGER,
+  errno_text TEXT GENERATED ALWAYS AS (coalesce(errno_text_own, CAST(substr(CAST(
+    iif(errno_text_ref & 1, raw_end, raw) AS BLOB), (errno_text_ref >> 21) + 1,
+    (errno_text_ref >> 1) & 1048575) AS TEXT))) VIRTUAL,
   duration    REAL,              -- -T seconds
   fd          INTEGER,           -- descriptor returned
-  fd_path     TEXT,              -- its -y decoration
+  -- its -y decoration
+  fd_path_own TEXT, fd_path_ref INTEGER,
+  fd_path TEXT GENERATED ALWAYS AS (coalesce(fd_path_own, CAST(substr(CAST(
+    iif(fd_path_ref & 1, raw_end, raw) AS BLOB), (fd_path_ref >> 21) + 1,
+    (fd_path_ref >> 1) & 1048575) AS TEXT))) VIRTUAL,
   note        TEXT,              -- INJECTED, DELAYED, ERESTARTSYS text ...
   state       TEXT NOT NULL,     -- complete | blocked | interrupted | unavailable | detached
   raw         TEXT NOT NULL,     -- the call line

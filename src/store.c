@@ -9,6 +9,7 @@
 #include "xmalloc.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,11 +102,32 @@ ins_for(struct store *st, const struct rec_table *t)
 	return NULL;
 }
 
+#define REF_MAX 1048575	/* offsets and lengths a reference can hold */
+
+/*
+ * A reference to v as a piece of src (which: 0 or 1), or -1.  Addresses
+ * are compared as integers: v and src may point into different buffers.
+ */
+static sqlite3_int64
+ref_of(const struct val *v, const struct val *src, int which)
+{
+	uintptr_t a, b;
+
+	if (v->t != V_TEXT || src->t != V_TEXT)
+		return -1;
+	a = (uintptr_t)v->s;
+	b = (uintptr_t)src->s;
+	if (a < b || a + v->n > b + src->n || a - b > REF_MAX || v->n > REF_MAX)
+		return -1;
+	return ((((sqlite3_int64)(a - b) << 20) | (sqlite3_int64)v->n) << 1) | which;
+}
+
 static void
 st_row(void *ctx, const struct rec_table *t, const struct val *v)
 {
 	struct store *st = ctx;
 	sqlite3_stmt *s = ins_for(st, t);
+	int k = 2;
 
 	if (s == NULL) {
 		if (st->load_error == NULL)
@@ -114,8 +136,22 @@ st_row(void *ctx, const struct rec_table *t, const struct val *v)
 	}
 
 	sqlite3_bind_int64(s, 1, st->artifact_id);
-	for (int i = 0; i < t->ncols; i++)
-		bind_val(s, i + 2, &v[i]);
+	for (int i = 0; i < t->ncols; i++) {
+		if (t->refable && t->refable[i]) {
+			sqlite3_int64 r = ref_of(&v[i], &v[t->ref_a], 0);
+
+			if (r < 0)
+				r = ref_of(&v[i], &v[t->ref_b], 1);
+			if (r >= 0) {
+				sqlite3_bind_null(s, k++);
+				sqlite3_bind_int64(s, k++, r);
+			} else {
+				bind_val(s, k++, &v[i]);
+				sqlite3_bind_null(s, k++);
+			}
+		} else
+			bind_val(s, k++, &v[i]);
+	}
 	if (sqlite3_step(s) != SQLITE_DONE)
 		load_fail(st, t->name);
 	sqlite3_reset(s);
@@ -205,12 +241,17 @@ insert_sql(const struct rec_table *t)
 {
 	struct buf b = { 0 };
 
-	buf_printf(&b, "INSERT INTO %s (artifact_id", t->name);
-	for (int i = 0; i < t->ncols; i++)
-		buf_printf(&b, ", %s", t->cols[i]);
+	buf_printf(&b, "INSERT INTO %s (artifact_id",
+	    t->store_name ? t->store_name : t->name);
+	for (int i = 0; i < t->ncols; i++) {
+		if (t->refable && t->refable[i])
+			buf_printf(&b, ", %s_own, %s_ref", t->cols[i], t->cols[i]);
+		else
+			buf_printf(&b, ", %s", t->cols[i]);
+	}
 	buf_adds(&b, ") VALUES (?");
 	for (int i = 0; i < t->ncols; i++)
-		buf_adds(&b, ", ?");
+		buf_adds(&b, t->refable && t->refable[i] ? ", ?, ?" : ", ?");
 	buf_adds(&b, ")");
 	return b.s;
 }

@@ -30,8 +30,15 @@ static const char *const app_errors_cols[AE__COUNT] = {
 	"errno", "err_text", "message", "raw",
 };
 
+/* Pieces of the raw line the store keeps as references (schema.sql). */
+static const unsigned char syscalls_refable[SC__COUNT] = {
+	[SC_TS_TEXT] = 1, [SC_ARGS] = 1, [SC_DIRFD_PATH] = 1, [SC_RET_TEXT] = 1,
+	[SC_ERRNO_TEXT] = 1, [SC_FD_PATH] = 1,
+};
+
 const struct rec_table tables[T__COUNT] = {
-	[T_SYSCALLS] = { T_SYSCALLS, "syscalls", SC__COUNT, syscalls_cols },
+	[T_SYSCALLS] = { T_SYSCALLS, "syscalls", SC__COUNT, syscalls_cols,
+	    NULL, syscalls_refable, SC_RAW, SC_RAW_END },
 	[T_STRACE_EVENTS] = { T_STRACE_EVENTS, "strace_events", EV__COUNT, strace_events_cols },
 	[T_STRACE_FRAMES] = { T_STRACE_FRAMES, "strace_frames", FR__COUNT, strace_frames_cols },
 	[T_STRACE_SUMMARY] = { T_STRACE_SUMMARY, "strace_summary", SU__COUNT, strace_summary_cols },

@@ -39,8 +39,12 @@ check "json: findings ranked 1..n with score and confidence" jq -e \
   '[.findings[].rank] == [range(1; (.findings | length) + 1)] and all(.findings[]; .score >= 0 and .score <= 1 and (.confidence | IN("high", "medium", "low")))' "$TMP/out"
 check "json: finding has evidence, fix, query" jq -e \
   '.findings[0] | (.evidence | length) > 0 and (.fix | length) > 0 and (.query | length) > 0' "$TMP/out"
+mkdir "$TMP/withnotes"
+cp "$B"/* "$TMP/withnotes/"
+printf 'Timeline written by the on-call engineer.\nRestarted the service at 10:05.\n' >"$TMP/withnotes/notes.txt"
+"$MKPM" -f json --db "$TMP/n.sqlite" "$TMP/withnotes" >"$TMP/notes.json" 2>/dev/null
 check "json: unknown files listed as unknown" jq -e \
-  'any(.artifacts[]; .path == "ls-ld-parents.txt" and .type == "unknown")' "$TMP/out"
+  'any(.artifacts[]; .path == "notes.txt" and .type == "unknown" and .records == 0)' "$TMP/notes.json"
 
 expect_status 0 "-o writes the report to a file" "$MKPM" -f json -o "$TMP/r.json" --db "$TMP/o.sqlite" "$B"
 check "-o: stdout empty" test ! -s "$TMP/out"
