@@ -907,9 +907,17 @@ set_dirfd(struct st *st, const char *s, const char *e, struct val *v)
 		const char *d = skip_deco(q, e);
 
 		if (d) {
-			buf_reset(&st->dpath);
-			unescape(&st->dpath, q + 1, d - 1);
-			v[SC_DIRFD_PATH] = val_text(st->dpath.s ? st->dpath.s : "", st->dpath.len);
+			/*
+			 * Without escapes the decoration is its own text: point
+			 * into the line, so the store keeps a reference, not a copy.
+			 */
+			if (memchr(q + 1, '\\', (size_t)(d - 1 - (q + 1))) == NULL)
+				v[SC_DIRFD_PATH] = val_text(q + 1, (size_t)(d - 1 - (q + 1)));
+			else {
+				buf_reset(&st->dpath);
+				unescape(&st->dpath, q + 1, d - 1);
+				v[SC_DIRFD_PATH] = val_text(st->dpath.s ? st->dpath.s : "", st->dpath.len);
+			}
 		}
 	}
 }
@@ -1040,9 +1048,13 @@ emit_call(struct st *st, const struct callrow *c, const struct scan *sc)
 		if (r->has_ret && r->ret >= 0 && (r->deco || (si && (si->f & F_FDRET))))
 			v[SC_FD] = val_int(r->ret);
 		if (r->deco) {
-			buf_reset(&st->fpath);
-			unescape(&st->fpath, r->deco, r->deco_end);
-			v[SC_FD_PATH] = val_text(st->fpath.s ? st->fpath.s : "", st->fpath.len);
+			if (memchr(r->deco, '\\', (size_t)(r->deco_end - r->deco)) == NULL)
+				v[SC_FD_PATH] = span(r->deco, r->deco_end);
+			else {
+				buf_reset(&st->fpath);
+				unescape(&st->fpath, r->deco, r->deco_end);
+				v[SC_FD_PATH] = val_text(st->fpath.s ? st->fpath.s : "", st->fpath.len);
+			}
 		}
 		if (r->n1)
 			note_add(&st->note, r->n1, (size_t)(r->n1_end - r->n1));
