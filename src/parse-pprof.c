@@ -272,8 +272,12 @@ text_values(struct text *t, struct val *count, struct val *delay)
 	int64_t period = t->period > 0 ? t->period : 1;
 	double d;
 
-	*count = t->s_count <= INT64_MAX / period ?
-	    val_int(t->s_count * period) : val_null();
+	*count = val_null();
+	if (t->s_count <= INT64_MAX / period)
+		*count = val_int(t->s_count * period);
+	else
+		problem(t->o, t->s_line, "count times sampling period out of range",
+		    NULL, 0);
 	*delay = val_null();
 	if (t->cps <= 0) {
 		if (!t->warned_cps)
@@ -329,6 +333,9 @@ text_header(struct text *t, const char *s, size_t n, long ln)
 	else if (has_prefix(s, n, "--- mutex:"))
 		kind = "mutex";
 	else {
+		/* What follows belongs to a profile this parser does not read. */
+		text_flush(t);
+		t->have_header = 0;
 		problem(t->o, ln, "unknown profile header (expected '--- contention:' "
 		    "or '--- mutex:')", s, n);
 		return 0;
@@ -1254,6 +1261,16 @@ parse_proto(struct out *o, const unsigned char *data, size_t n)
 	meta_row(o, 0, "encoding", "protobuf");
 	prof_meta(o, &pr);
 	prof_roles(&pr, &r);
+	if (r.count < 0 && r.delay < 0 && pr.nst == 2 &&
+	    prof_str(&pr, pr.st[0].type) == NULL && prof_str(&pr, pr.st[1].type) == NULL) {
+		/* Sniffed by its shape; its names were in the lost part. */
+		problem(o, 0, "sample types cannot be named (string table missing "
+		    "or cut short): taken as Go's contentions/count, "
+		    "delay/nanoseconds", NULL, 0);
+		r.count = 0;
+		r.delay = 1;
+		r.to_ns = 1;
+	}
 	if (r.count < 0 && r.delay < 0) {
 		buf_reset(&o->tmp);
 		for (size_t i = 0; i < pr.nst; i++) {
@@ -1414,12 +1431,13 @@ sniff_proto(const char *buf, size_t len, const char *name, const char **kind)
 	prof_decode(&pr, (const unsigned char *)buf, len);
 	/* Only a cut at the end of the window is tolerated. */
 	if ((pr.err != NULL && strcmp(pr.err, "length runs past the end of the data") != 0 &&
-	    strstr(pr.err, "cut short") == NULL) || pr.err_sub || pr.unknown_fields ||
-	    pr.nst < 2)
+	    strstr(pr.err, "cut short") == NULL) || pr.unknown_fields || pr.nst < 2)
 		goto out;
 	prof_roles(&pr, &r);
 	if (r.count >= 0 && r.delay >= 0)
-		score = 90;
+		score = 90;	/* a bad field inside is then a problem to report */
+	else if (pr.err_sub)
+		score = 0;
 	else if (pr.nstr > 0 && pr.nstr > pr.st[0].type && pr.nstr > pr.st[1].type)
 		score = 0;	/* the types are readable and are others */
 	else if (pr.has_period_type && pr.period_type.type == pr.st[0].type &&
