@@ -21,5 +21,6 @@ CREATE TABLE inotify_watches (
   wd          INTEGER NOT NULL,
   ino         TEXT,              -- hex as printed
   sdev        TEXT,              -- hex as printed (kernel dev_t)
-  mask        TEXT
+  mask        TEXT,
+  raw         TEXT NOT NULL      -- the watch line as printed (added for evidence)
 );

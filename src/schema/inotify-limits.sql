@@ -5,5 +5,6 @@ CREATE TABLE inotify_limits (
   line        INTEGER NOT NULL,
   key         TEXT NOT NULL,     -- max_user_watches | max_user_instances | max_queued_events
   value       INTEGER NOT NULL,
-  form        TEXT               -- sysctl | grep | bare
+  form        TEXT,              -- sysctl | grep | bare
+  raw         TEXT NOT NULL      -- the line as printed (added for evidence)
 );

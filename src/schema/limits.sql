@@ -9,5 +9,6 @@ CREATE TABLE limits (
   soft        INTEGER,           -- NULL = unlimited
   hard        INTEGER,           -- NULL = unlimited or not shown (ulimit)
   unit        TEXT,
-  form        TEXT NOT NULL      -- proc | ulimit
+  form        TEXT NOT NULL,     -- proc | ulimit
+  raw         TEXT NOT NULL      -- the line as printed (added for evidence)
 );

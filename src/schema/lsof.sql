@@ -16,5 +16,6 @@ CREATE TABLE lsof_files (
   size_off    TEXT,              -- as printed (size, or 0t<offset>)
   node        TEXT,
   name        TEXT,
-  kind        TEXT NOT NULL      -- inotify | eventpoll | eventfd | timerfd | signalfd | pipe | socket | file | dir | device | memory | other
+  kind        TEXT NOT NULL,     -- inotify | eventpoll | eventfd | timerfd | signalfd | pipe | socket | file | dir | device | memory | other
+  raw         TEXT NOT NULL      -- the row as printed; for -F the file set's fields, space-separated (added for evidence)
 );
