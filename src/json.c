@@ -1,5 +1,6 @@
 /*
- * Escaping for the two places artifact text leaves the program as text.
+ * Escaping for every place artifact text leaves the program as text:
+ * JSON, the terminal, HTML and Markdown.
  */
 #include "json.h"
 
@@ -123,4 +124,108 @@ term_cstr(FILE *fp, const char *s)
 {
 	if (s)
 		term_string(fp, s, strlen(s));
+}
+
+/*
+ * One byte sequence of s at i as text for people, whatever the target:
+ * controls, C1 controls and invalid UTF-8 become visible escapes.  Returns
+ * the bytes consumed, or 0 when s[i] is plain printable ASCII that the
+ * caller writes itself (so that it can escape markup characters).
+ */
+static size_t
+visible_seq(FILE *fp, const unsigned char *s, size_t i, size_t n)
+{
+	unsigned char c = s[i];
+	size_t l;
+
+	if (c >= 0x20 && c < 0x7f)
+		return 0;
+	if (c == '\t') {
+		fputc(c, fp);
+		return 1;
+	}
+	if (c == '\n') {
+		fputs("\\n", fp);
+		return 1;
+	}
+	if (c < 0x20 || c == 0x7f) {
+		fprintf(fp, "\\x%02x", c);
+		return 1;
+	}
+	if ((l = utf8_seq(s + i, n - i)) == 0) {
+		fprintf(fp, "\\x%02x", c);
+		return 1;
+	}
+	if (l == 2 && c == 0xc2 && s[i + 1] < 0xa0) {
+		fprintf(fp, "\\u%04x", s[i + 1]);
+		return 2;
+	}
+	fwrite(s + i, 1, l, fp);
+	return l;
+}
+
+void
+html_string(FILE *fp, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	for (size_t i = 0; i < n;) {
+		size_t l = visible_seq(fp, s, i, n);
+
+		if (l) {
+			i += l;
+			continue;
+		}
+		switch (s[i]) {
+		case '&': fputs("&amp;", fp); break;
+		case '<': fputs("&lt;", fp); break;
+		case '>': fputs("&gt;", fp); break;
+		case '"': fputs("&quot;", fp); break;
+		case '\'': fputs("&#39;", fp); break;
+		default: fputc(s[i], fp); break;
+		}
+		i++;
+	}
+}
+
+void
+html_cstr(FILE *fp, const char *s)
+{
+	if (s)
+		html_string(fp, s, strlen(s));
+}
+
+void
+md_string(FILE *fp, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	for (size_t i = 0; i < n;) {
+		size_t l = visible_seq(fp, s, i, n);
+		unsigned char c = s[i];
+
+		if (l) {
+			i += l;
+			continue;
+		}
+		if (c == '<')
+			fputs("&lt;", fp);
+		else if (c == '>')
+			fputs("&gt;", fp);
+		else if (c == '&')
+			fputs("&amp;", fp);
+		else if (strchr("\\`*_{}[]()#+-.!|~:$", c) != NULL) {
+			fputc('\\', fp);
+			fputc(c, fp);
+		} else
+			fputc(c, fp);
+		i++;
+	}
+}
+
+void
+md_cstr(FILE *fp, const char *s)
+{
+	if (s)
+		md_string(fp, s, strlen(s));
 }
