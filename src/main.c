@@ -3,6 +3,7 @@
  * walk bundle → detect → parse → store → evaluate rules → rank → report;
  * each stage lives in its own module.
  */
+#include "analyse.h"
 #include "dump.h"
 #include "eval.h"
 #include "ingest.h"
@@ -67,7 +68,8 @@ static const char usage_text[] =
 "evidence as file:line, the SQL that shows it, and a fix.\n"
 "\n"
 "Options:\n"
-"  -f, --format FORMAT     report format: text (default) or json\n"
+"  -f, --format FORMAT     report format: text (default), json, markdown\n"
+"                          or html (one self-contained page with charts)\n"
 "  -o, --output FILE       write the report to FILE instead of stdout\n"
 "      --db PATH           the SQLite store (default: BUNDLE_NAME.sqlite in\n"
 "                          the current directory); replaced atomically\n"
@@ -259,31 +261,27 @@ run_dump(const char *target, const struct options *o)
 	return rc;
 }
 
+static const char *
+type_for(const void *ctx, const char *rel)
+{
+	return forced_type(ctx, rel);
+}
+
 static int
 run_analysis(const char *bundle, const struct options *o)
 {
 	const struct report_writer *w = report_writer_by_name(o->format);
 	struct rule_set rs = { 0 };
-	struct finding_list fl = { 0 };
-	struct report rep = { 0 };
-	struct store *st = NULL;
-	struct walk wk = { 0 };
-	struct diag d = { 0 };
+	struct analysis a = { 0 };
+	struct analysis_opts ao = { 0 };
 	char *db = NULL, *err = NULL;
-	long records = 0;
-	double t0 = now(), t_ingest, t_index, t_rules, t_report;
+	double t0 = now(), t_report;
 	int rc = EXIT_CANNOT;
 	FILE *out = stdout;
 
 	if (load_rules(&rs, o) != 0) {
 		rules_free(&rs);
 		return EXIT_BAD_RULE;
-	}
-	if (walk_bundle(bundle, &wk, &err) != 0) {
-		fprintf(stderr, "mkpostmortem: cannot analyse %s\n", err);
-		free(err);
-		rules_free(&rs);
-		return EXIT_CANNOT;
 	}
 	db = o->db ? xstrdup(o->db) : default_db(bundle);
 	if (inside(db, bundle)) {
@@ -292,74 +290,29 @@ run_analysis(const char *bundle, const struct options *o)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (store_create(db, &st, &err) != 0) {
-		fprintf(stderr, "mkpostmortem: %s\n", err);
-		goto out;
-	}
-	re_register_sqlite(store_db(st));
-	/* A broken rule stops the run before any work is done. */
-	if (eval_check(store_db(st), &rs, &d) != 0) {
-		err = diag_format(&d);
-		fprintf(stderr, "mkpostmortem: %s\n", err);
-		rc = EXIT_BAD_RULE;
-		goto out;
-	}
-	store_set_meta(st, "bundle", bundle);
-	store_set_meta(st, "tool_version", PACKAGE_VERSION);
-	for (size_t i = 0; i < wk.n; i++) {
-		struct artifact_info info;
-
-		if (wk.v[i].skip) {
-			store_add_skipped(st, wk.v[i].rel, wk.v[i].skip);
-			continue;
-		}
-		ingest_file(wk.v[i].abs, wk.v[i].rel, wk.v[i].size,
-		    forced_type(o, wk.v[i].rel), &o->limits, store_sink(st), &info);
-		records += info.records;
-	}
-	if (store_load_error(st)) {
-		fprintf(stderr, "mkpostmortem: %s\n", store_load_error(st));
-		goto out;
-	}
-	t_ingest = now();
-	if (store_index(st, &err) != 0) {
-		fprintf(stderr, "mkpostmortem: %s\n", err);
-		goto out;
-	}
-	t_index = now();
-	if (eval_run(store_db(st), &rs, &fl, &d) != 0) {
-		err = diag_format(&d);
+	ao.bundle = bundle;
+	ao.db = db;
+	ao.limits = &o->limits;
+	ao.forced_type = type_for;
+	ao.type_ctx = o;
+	switch (analyse(&ao, &rs, &a, &err)) {
+	case ANALYSE_OK:
+		break;
+	case ANALYSE_BAD_RULE:
 		fprintf(stderr, "mkpostmortem: %s\n", err);
 		rc = EXIT_BAD_RULE;
 		goto out;
-	}
-	rank_findings(store_db(st), &fl);
-	if (eval_store_ranks(store_db(st), &fl, &err) != 0) {
+	case ANALYSE_CANNOT:
 		fprintf(stderr, "mkpostmortem: %s\n", err);
 		goto out;
 	}
-	t_rules = now();
-	rep.bundle = bundle;
-	rep.store = db;
-	rep.findings = &fl;
-	rep.regex_limit_hits = re_limit_hits();
-	if (report_load(store_db(st), &rep, &err) != 0) {
-		fprintf(stderr, "mkpostmortem: %s\n", err);
-		goto out;
-	}
-	if (store_commit(st, &err) != 0) {
-		st = NULL;
-		fprintf(stderr, "mkpostmortem: %s\n", err);
-		goto out;
-	}
-	st = NULL;
 	if (o->output && (out = fopen(o->output, "w")) == NULL) {
 		fprintf(stderr, "mkpostmortem: cannot write %s: %s\n", o->output,
 		    strerror(errno));
 		out = stdout;
 		goto out;
 	}
-	w->write(out, &rep);
+	w->write(out, &a.rep);
 	if (fflush(out) != 0 || ferror(out)) {
 		fprintf(stderr, "mkpostmortem: writing the report failed: %s\n",
 		    strerror(errno));
@@ -369,9 +322,9 @@ run_analysis(const char *bundle, const struct options *o)
 	if (o->stats)
 		fprintf(stderr, "mkpostmortem: stages: walk+parse+load %.3fs, "
 		    "index %.3fs, rules %.3fs, report %.3fs, total %.3fs\n",
-		    t_ingest - t0, t_index - t_ingest, t_rules - t_index,
-		    t_report - t_rules, t_report - t0);
-	if (records == 0) {
+		    a.t_ingest, a.t_index, a.t_rules,
+		    t_report - t0 - a.t_ingest - a.t_index - a.t_rules, t_report - t0);
+	if (a.records == 0) {
 		fprintf(stderr, "mkpostmortem: no file in %s yielded any record\n",
 		    bundle);
 		rc = EXIT_CANNOT;
@@ -380,12 +333,8 @@ run_analysis(const char *bundle, const struct options *o)
 out:
 	if (out != stdout)
 		fclose(out);
-	store_close(st);
-	report_free(&rep);
-	findings_free(&fl);
+	analysis_free(&a);
 	rules_free(&rs);
-	walk_free(&wk);
-	diag_clear(&d);
 	free(db);
 	free(err);
 	return rc;
@@ -617,7 +566,8 @@ main(int argc, char **argv)
 		}
 	}
 	if (report_writer_by_name(o.format) == NULL)
-		usage_error("unknown --format '%s' (known: text, json)", o.format);
+		usage_error("unknown --format '%s' (known: text, json, markdown, "
+		    "html)", o.format);
 	if (optind != argc - 1)
 		usage_error("%s", optind >= argc ? "a BUNDLE_DIR is needed" :
 		    "exactly one BUNDLE_DIR is expected");
