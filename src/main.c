@@ -446,17 +446,67 @@ run_explain(int argc, char **argv, struct options *o)
 		rules_free(&rs);
 		return EXIT_USAGE;
 	}
-	printf("%s - %s\n\n", r->id, r->title);
-	if (r->means)
-		printf("What it means:\n%s\n", r->means);
-	if (r->nlookalikes) {
-		printf("Look-alikes it is told apart from:");
-		for (size_t i = 0; i < r->nlookalikes; i++)
-			printf(" %s", r->lookalikes[i]);
-		printf("\n\n");
+	/*
+	 * What it looks for, what it is told apart from (in both directions:
+	 * a look-alike relation is often written on one side only), its fix,
+	 * then the query and weight for those who check the reasoning.
+	 */
+	printf("%s - %s\n", r->id, r->title);
+	for (int part = 0; part < 2; part++) {
+		const char *text = part == 0 ? r->means : r->fix;
+		const char *p = text;
+
+		if (text == NULL)
+			continue;
+		printf("\n%s\n", part == 0 ? "What it looks for:" :
+		    "Fix (placeholders are filled from the evidence):");
+		while (*p) {
+			size_t n = strcspn(p, "\n");
+
+			if (n)
+				printf("  %.*s\n", (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+		if (part == 1)
+			continue;
+		if (r->nlookalikes) {
+			printf("\nLook-alikes it is told apart from:\n");
+			for (size_t i = 0; i < r->nlookalikes; i++) {
+				const struct rule *l = rules_find(&rs, r->lookalikes[i]);
+
+				printf("  %s%s%s\n", r->lookalikes[i], l ? " - " : "",
+				    l ? l->title : " (no rule with this id is loaded)");
+			}
+		}
+		for (size_t i = 0, first = 1; i < rs.n; i++) {
+			const struct rule *o2 = rs.v[i];
+			int named = 0, mine = 0;
+
+			for (size_t j = 0; j < o2->nlookalikes; j++)
+				named |= strcmp(o2->lookalikes[j], r->id) == 0;
+			for (size_t j = 0; j < r->nlookalikes; j++)
+				mine |= strcmp(r->lookalikes[j], o2->id) == 0;
+			if (!named || mine || o2 == r)
+				continue;
+			if (first)
+				printf("\nRules that name it as their look-alike:\n");
+			first = 0;
+			printf("  %s - %s\n", o2->id, o2->title);
+		}
 	}
-	printf("Weight: %.2f\n\nEvidence query:\n%s\n", r->weight, r->sql);
-	printf("Fix (placeholders are filled from the evidence):\n%s\n", r->fix);
+	printf("\nEvidence query (rule weight %.2f):\n",
+	    r->weight);
+	{
+		const char *p = r->sql;
+
+		while (*p) {
+			size_t n = strcspn(p, "\n");
+
+			printf("    %.*s\n", (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+	}
+	printf("\n");
 	printf("Defined in: %s\n", r->file);
 	rules_free(&rs);
 	return 0;
