@@ -14,7 +14,9 @@
  * precision: "5.6", "0.012", "11"), heap sizes and goal in MiB, the
  * stacks/globals MiB that Go 1.18+ prints (NULL before), the P count and
  * (forced).  Scavenger lines become gc_scav rows; the old scvg lines
- * (from memory, unverified) keep only their text and released MiB.
+ * (from memory, unverified) keep their text and the released MiB, as
+ * KiB: "N MB released" (one pass) in work_kib, "released: N" (so far)
+ * in total_kib.
  *
  * Mixable: only lines starting "gc N @", "scav N" or "scvgN:" are
  * claimed, in a file of its own or inside a program's stderr; a line of
@@ -208,7 +210,8 @@ scav_fields(struct cur *c, struct val *v)
 
 /*
  * "scvg0: inuse: 4, idle: 0, sys: 4, released: 0, consumed: 4 (MB)" or
- * "scvg0: 0 MB released" (Go <= 1.12, unverified): released MiB as KiB.
+ * "scvg0: 0 MB released" (Go <= 1.12, unverified): released MiB as KiB,
+ * one pass's in work_kib, the running total in total_kib.
  */
 static const char *
 scvg_fields(struct cur *c, struct val *v)
@@ -231,7 +234,8 @@ scvg_fields(struct cur *c, struct val *v)
 	c->p = r + 10;
 	if (!uint_(c, &mb))
 		return "released: N";
-	v[SC_WORK] = val_int(mb * 1024);
+	/* Released so far, as the newer "KiB total" counts it. */
+	v[SC_TOTAL] = val_int(mb * 1024);
 	return NULL;
 }
 
@@ -273,7 +277,7 @@ static int
 sniff(const char *buf, size_t len, const char *name)
 {
 	const char *p = buf, *end = buf + len;
-	int lines = 0, ours = 0, gc = 0;
+	int lines = 0, ours = 0, sure = 0;
 
 	(void)name;
 	while (p < end && lines < 2000) {
@@ -288,14 +292,17 @@ sniff(const char *buf, size_t len, const char *name)
 		if (n) {
 			lines++;
 			k = classify(p, n, &skip);
-			if (k == K_GC && memmem(p, n, " ms clock, ", 11))
-				gc++;
+			/* A sure sign of the format, beyond the line's start. */
+			if ((k == K_GC && memmem(p, n, " ms clock, ", 11)) ||
+			    (k == K_SCAV && memmem(p, n, " KiB work", 9)) ||
+			    (k == K_SCVG && memmem(p, n, "MB", 2)))
+				sure++;
 			if (k != K_NONE)
 				ours++;
 		}
 		p = nl ? nl + 1 : end;
 	}
-	if (gc == 0)
+	if (sure == 0)
 		return 0;
 	/* As for schedtrace: sure when most lines are ours, low otherwise. */
 	if (ours * 2 >= lines)

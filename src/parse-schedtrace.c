@@ -358,7 +358,7 @@ summary(struct st *st, const char *s, size_t n, long lineno)
 	}
 	if (b != NULL && !check_bracket(b, end, &sum, &count)) {
 		snprintf(st->why, sizeof(st->why), "cut short or garbled: "
-		    "per-P run queue list not closed by ']'");
+		    "per-P run queue list is not '[N N ...]' ending the line");
 		problem(st, lineno, s, n);
 		return;
 	}
