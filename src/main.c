@@ -12,6 +12,7 @@
 #include "re.h"
 #include "report.h"
 #include "rules.h"
+#include "ruletest.h"
 #include "store.h"
 #include "walk.h"
 #include "xmalloc.h"
@@ -60,6 +61,7 @@ struct options {
 static const char usage_text[] =
 "Usage: mkpostmortem [OPTIONS] BUNDLE_DIR\n"
 "       mkpostmortem rules check [--no-site-rules] [DIR...]\n"
+"       mkpostmortem rules test [--no-site-rules] [DIR...]\n"
 "       mkpostmortem explain [--rules DIR]... [--no-site-rules] ID\n"
 "\n"
 "Analyse a directory of incident artifacts (strace output, the program's\n"
@@ -88,10 +90,11 @@ static const char usage_text[] =
 "\n"
 "Subcommands:\n"
 "  rules check [DIR...]    validate the built-in rules and those in DIR\n"
+"  rules test [DIR...]     run the rules' own tests (their tests: key)\n"
 "  explain ID              what rule ID looks for, its look-alikes and fix\n"
 "\n"
 "Exit status: 0 analysed (whether or not a cause was found); 1 a rule\n"
-"check failed; 2 bad command line; 3 cannot analyse (no such directory,\n"
+"check or test failed; 2 bad command line; 3 cannot analyse (no such directory,\n"
 "or no file yielded any record); 4 a rule file is invalid.\n"
 "\n"
 "Artifact types: strace, strace-summary, app-log, unknown.\n"
@@ -422,6 +425,38 @@ out:
 	return rc;
 }
 
+/* `rules test [DIR...]`: run the rules' own tests. */
+static int
+run_rules_test(int argc, char **argv, struct options *o)
+{
+	struct rule_set rs = { 0 };
+	long failed;
+	size_t first_cli_dir;
+
+	argc = subcommand_options(argc, argv, o);
+	first_cli_dir = o->nrule_dirs;
+	for (int i = 0; i < argc; i++) {
+		o->rule_dirs = xrealloc(o->rule_dirs, (o->nrule_dirs + 1) * sizeof(char *));
+		o->rule_dirs[o->nrule_dirs++] = argv[i];
+	}
+	if (load_rules(&rs, o) != 0) {
+		rules_free(&rs);
+		return EXIT_RULE_FAILED;
+	}
+	/*
+	 * With directories named, only their rules are tested (the others
+	 * still take part in the ranking); without, every rule is.  Origins:
+	 * the site directory is loaded first unless --no-site-rules.
+	 */
+	failed = ruletest_run(&rs, argc == 0 ? 0 :
+	    (int)(first_cli_dir + 1 + (o->no_site_rules ? 0 : 1)),
+	    &o->limits, stdout);
+	rules_free(&rs);
+	if (failed < 0)
+		return EXIT_CANNOT;
+	return failed ? EXIT_RULE_FAILED : 0;
+}
+
 static int
 run_explain(int argc, char **argv, struct options *o)
 {
@@ -542,8 +577,10 @@ main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "rules") == 0) {
 		if (argc >= 3 && strcmp(argv[2], "check") == 0)
 			rc = run_rules_check(argc - 3, argv + 3, &o);
+		else if (argc >= 3 && strcmp(argv[2], "test") == 0)
+			rc = run_rules_test(argc - 3, argv + 3, &o);
 		else
-			usage_error("unknown rules subcommand '%s' (known: check)",
+			usage_error("unknown rules subcommand '%s' (known: check, test)",
 			    argc >= 3 ? argv[2] : "");
 		free(o.rule_dirs);
 		return rc;

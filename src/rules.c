@@ -68,6 +68,12 @@ rule_free(struct rule *r)
 	for (size_t i = 0; i < r->nlookalikes; i++)
 		free(r->lookalikes[i]);
 	free(r->lookalikes);
+	for (size_t i = 0; i < r->ntests; i++) {
+		free(r->tests[i].bundle);
+		free(r->tests[i].expect);
+		free(r->tests[i].confidence);
+	}
+	free(r->tests);
 	free(r->file);
 	free(r);
 }
@@ -144,6 +150,75 @@ want_scalar(struct diag *d, const char *file, const yaml_node_t *v,
 {
 	if (v->type != YAML_SCALAR_NODE)
 		return fail_node(d, file, v, xasprintf("'%s' must be a string", key));
+	return 0;
+}
+
+/*
+ * tests: a list of {bundle, expect, rank, confidence}; run by
+ * `mkpostmortem rules test` (src/ruletest.c).
+ */
+static int
+parse_tests(yaml_document_t *doc, yaml_node_t *v, struct rule *r,
+    const char *file, struct diag *d)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail_node(d, file, v, xstrdup("tests must be a list of "
+		    "{bundle, expect, rank, confidence}"));
+	for (yaml_node_item_t *it = v->data.sequence.items.start;
+	    it < v->data.sequence.items.top; it++) {
+		yaml_node_t *t = yaml_document_get_node(doc, *it);
+		struct rule_test *rt;
+
+		if (t == NULL || t->type != YAML_MAPPING_NODE)
+			return fail_node(d, file, t ? t : v, xstrdup("each test must "
+			    "be a mapping with at least 'bundle'"));
+		r->tests = xrealloc(r->tests, (r->ntests + 1) * sizeof(*r->tests));
+		rt = &r->tests[r->ntests++];
+		memset(rt, 0, sizeof(*rt));
+		rt->line = (long)t->start_mark.line + 1;
+		rt->col = (long)t->start_mark.column + 1;
+		for (yaml_node_pair_t *p = t->data.mapping.pairs.start;
+		    p < t->data.mapping.pairs.top; p++) {
+			yaml_node_t *k = yaml_document_get_node(doc, p->key);
+			yaml_node_t *val = yaml_document_get_node(doc, p->value);
+			const char *key, *sv;
+
+			if (k == NULL || val == NULL || k->type != YAML_SCALAR_NODE ||
+			    val->type != YAML_SCALAR_NODE)
+				return fail_node(d, file, k ? k : t, xstrdup("test keys "
+				    "and values must be plain strings"));
+			key = scalar(k);
+			sv = scalar(val);
+			if (strcmp(key, "bundle") == 0 && rt->bundle == NULL)
+				rt->bundle = xstrdup(sv);
+			else if (strcmp(key, "expect") == 0 && rt->expect == NULL) {
+				if (strcmp(sv, "first") != 0 && strcmp(sv, "fires") != 0 &&
+				    strcmp(sv, "absent") != 0)
+					return fail_node(d, file, val, xasprintf("expect must be "
+					    "first, fires or absent, not '%s'", sv));
+				rt->expect = xstrdup(sv);
+			} else if (strcmp(key, "rank") == 0 && rt->rank == 0) {
+				char *end;
+
+				rt->rank = strtol(sv, &end, 10);
+				if (*end || rt->rank < 1)
+					return fail_node(d, file, val, xstrdup("rank must be a "
+					    "whole number from 1"));
+			} else if (strcmp(key, "confidence") == 0 && rt->confidence == NULL) {
+				if (strcmp(sv, "high") != 0 && strcmp(sv, "medium") != 0 &&
+				    strcmp(sv, "low") != 0)
+					return fail_node(d, file, val, xstrdup("confidence must "
+					    "be high, medium or low"));
+				rt->confidence = xstrdup(sv);
+			} else
+				return fail_node(d, file, k, xasprintf("unknown or repeated "
+				    "test key '%s' (known: bundle, expect, rank, confidence)", key));
+		}
+		if (rt->bundle == NULL)
+			return fail_node(d, file, t, xstrdup("a test needs 'bundle'"));
+		if (rt->expect == NULL)
+			rt->expect = xstrdup(rt->rank ? "fires" : "first");
+	}
 	return 0;
 }
 
@@ -289,7 +364,8 @@ rules_parse(const char *file, const char *text, size_t len,
 				r->lookalikes[r->nlookalikes++] = xstrdup(scalar(e));
 			}
 		} else if (strcmp(key, "tests") == 0) {
-			/* Rule tests are run by `mkpostmortem rules test`. */
+			if (parse_tests(&doc, v, r, file, d) != 0)
+				goto out;
 		} else {
 			fail_node(d, file, k, xasprintf("unknown key '%s' (known: id, "
 			    "title, category, weight, means, evidence, fix, lookalikes, "
@@ -400,7 +476,7 @@ rules_load_dir(struct rule_set *rs, const char *dir, int optional,
 	struct dirent *de;
 	char **names = NULL;
 	size_t n = 0;
-	int rc = 0;
+	int rc = 0, origin = ++rs->sources;
 
 	if (dp == NULL) {
 		if (optional && errno == ENOENT)
@@ -429,8 +505,10 @@ rules_load_dir(struct rule_set *rs, const char *dir, int optional,
 				rc = fail(d, path, 0, 0, err);
 			else if (rules_parse(path, text, len, &r, d) != 0)
 				rc = -1;
-			else
+			else {
+				r->origin = origin;
 				add_rule(rs, r);
+			}
 			free(text);
 		}
 		free(path);

@@ -27,6 +27,15 @@ struct mark {
 	long indent;		/* block scalar: its indentation */
 };
 
+/* A rule's own test: a bundle and what the rule must do on it. */
+struct rule_test {
+	char *bundle;		/* relative to the rule file's directory */
+	char *expect;		/* first | fires | absent */
+	long rank;		/* 0, or the exact rank wanted */
+	char *confidence;	/* NULL, or high | medium | low */
+	long line, col;		/* where the test is written */
+};
+
 struct rule {
 	char *id;
 	char *title;
@@ -42,11 +51,15 @@ struct rule {
 	char *file;		/* where it came from, for messages */
 	struct mark m_sql, m_fix, m_id;
 	int builtin;
+	int origin;		/* 0 built-in, then 1, 2 ... per directory loaded */
+	struct rule_test *tests;
+	size_t ntests;
 };
 
 struct rule_set {
 	struct rule **v;
 	size_t n, cap;
+	int sources;		/* directories loaded: the next origin is sources + 1 */
 };
 
 /* Parses one YAML rule document from text; 0 or -1 with *d filled. */
@@ -61,6 +74,7 @@ int rules_parse(const char *file, const char *text, size_t len,
 int rules_load_builtin(struct rule_set *rs, struct diag *d);
 int rules_load_dir(struct rule_set *rs, const char *dir, int optional,
     struct diag *d);
+
 const struct rule *rules_find(const struct rule_set *rs, const char *id);
 void rules_free(struct rule_set *rs);
 void rule_free(struct rule *r);
