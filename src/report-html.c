@@ -30,10 +30,10 @@
 #define LANE_H 18
 
 /* Frame colours: unique in the page, looked for by the screenshot test. */
-#define HTML_FRAME_SCHED "#c8c8c9"
-#define HTML_FRAME_CALLS "#c8c9c8"
-#define HTML_FRAME_GOROUTINES "#c9c8c8"
-#define HTML_FRAME_STACKS "#c9c9c8"
+#define HTML_FRAME_SCHED "#7fd1c8"
+#define HTML_FRAME_CALLS "#d1a07f"
+#define HTML_FRAME_GOROUTINES "#a07fd1"
+#define HTML_FRAME_STACKS "#d17fb4"
 
 static const char html_style[] =
 "body{font:14px/1.45 system-ui,sans-serif;color:#1d1d1f;background:#fff;"

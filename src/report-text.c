@@ -138,8 +138,8 @@ indent_block(FILE *fp, const char *prefix, const char *s)
  * followed.
  */
 static void
-wrap_block(FILE *fp, const char *prefix, const char *s, size_t width,
-    int max_lines)
+wrap_block(FILE *fp, const char *first, const char *prefix, const char *s,
+    size_t width, int max_lines)
 {
 	const char *p = s;
 	int lines = 0;
@@ -169,12 +169,12 @@ wrap_block(FILE *fp, const char *prefix, const char *s, size_t width,
 			}
 			while (cut > p + 1 && cut[-1] == ' ')
 				cut--;
-			fputs(prefix, fp);
+			fputs(lines == 0 ? first : prefix, fp);
 			term_string(fp, p, (size_t)(cut - p));
 			p = cut;
 			while (p < end && *p == ' ')
 				p++;
-			if (max_lines > 0 && ++lines == max_lines) {
+			if (++lines == max_lines) {
 				fputs(p < end || nl ? " ...\n" : "\n", fp);
 				return;
 			}
@@ -203,12 +203,15 @@ write_summary(FILE *fp, const struct report *r, const struct style *st)
 	    strcmp(f->confidence, "medium") == 0 ? YELLOW : RED;
 	fputc('\n', fp);
 	paint(fp, st, BOLD);
-	fputs("Most likely cause: ", fp);
-	term_cstr(fp, f->rule->id);
-	fputs(" - ", fp);
-	term_cstr(fp, f->rule->title);
+	{
+		char *verdict = xasprintf("Most likely cause: %s - %s", f->rule->id,
+		    f->rule->title);
+
+		wrap_block(fp, "", "    ", verdict, st->width - 4, 0);
+		free(verdict);
+	}
 	paint(fp, st, RESET);
-	fputs("\n  confidence ", fp);
+	fputs("  confidence ", fp);
 	paint(fp, st, conf);
 	fputs(f->confidence, fp);
 	paint(fp, st, RESET);
@@ -228,7 +231,7 @@ write_summary(FILE *fp, const struct report *r, const struct style *st)
 		fputc('\n', fp);
 		free(where);
 	}
-	wrap_block(fp, "  fix: ", f->fix, st->width - 8, 1);
+	wrap_block(fp, "  fix: ", "", f->fix, st->width - 11, 1);
 	if (fl->n > 1) {
 		fputs("  also:", fp);
 		for (size_t i = 1; i < fl->n && i < 4; i++) {
@@ -283,7 +286,7 @@ write_finding(FILE *fp, const struct report *r, const struct finding *f,
 	fputs("  Score: ", fp);
 	term_cstr(fp, f->explanation);
 	fputs("\n  Fix:\n", fp);
-	wrap_block(fp, "    ", f->fix, st->width - 8, 0);
+	wrap_block(fp, "    ", "    ", f->fix, st->width - 8, 0);
 	fputs("  Reproduce with: sqlite3 ", fp);
 	term_cstr(fp, r->store);
 	fputs(" <<'SQL'\n", fp);
