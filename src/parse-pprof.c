@@ -404,6 +404,9 @@ text_sample(struct text *t, const char *s, size_t n, long ln)
 	uint64_t a;
 	int na = 0;
 
+	/* A new sample starts here, good or not: the frames that follow are
+	 * not the previous sample's. */
+	text_flush(t);
 	if (scan_dec(&p, end, &cycles) != 0 || (p = skip_blanks(p, end)) == end ||
 	    scan_dec(&p, end, &count) != 0) {
 		problem(t->o, ln, "sample line: expected 'CYCLES COUNT @ 0xPC...' "
@@ -427,7 +430,6 @@ text_sample(struct text *t, const char *s, size_t n, long ln)
 		problem(t->o, ln, "sample line: empty stack after '@'", s, n);
 		return;
 	}
-	text_flush(t);
 	t->pending = 1;
 	t->s_line = ln;
 	t->s_cycles = cycles;
