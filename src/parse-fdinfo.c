@@ -9,7 +9,9 @@
  *   inotify wd:2 ino:13 sdev:fe00000 mask:2 ignored_mask:0 fhandle-bytes:8 ...
  *
  * The kind comes from the lines after the header: `inotify wd:` lines
- * (one per watch, newest first: watches = their count), eventpoll `tfd:`
+ * (one per watch, newest first: watches = their count; wd is hex like
+ * every field there, `wd:1f` is 31, although FORMATS.md says decimal),
+ * eventpoll `tfd:`
  * lines, else other.  An inotify fd with no watch left looks like any
  * other fd, unless a saved `readlink` says so (see below).
  *
@@ -220,9 +222,17 @@ watch(struct st *st, const char *s, size_t n, long lineno)
 
 	if (!attr(s, n, "wd:", &x, &xn))
 		return "inotify watch line without wd:";
-	i = (size_t)(x - s);
-	if (!digits(s, n, &i, &wd) || i != (size_t)(x - s) + xn)
-		return "inotify watch line whose wd is not a number";
+	/* HEX, like the other fields (fs/notify/fdinfo.c: "wd:%x"). */
+	for (i = 0, wd = 0; i < xn && i < 8; i++) {
+		char c = x[i];
+		int d = is_digit(c) ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+
+		if (d < 0)
+			break;
+		wd = wd * 16 + d;
+	}
+	if (i == 0 || i != xn)
+		return "inotify watch line whose wd is not a hex number";
 	memset(v, 0, sizeof(v));
 	v[IW_LINE] = val_int(lineno);
 	if (st->pid >= 0)

@@ -353,13 +353,33 @@ sniff_proc(const char *buf, size_t len, const char *name)
 static int
 ulimit_like(const char *s, size_t n)
 {
+	const char *v = s + n;
+	size_t ln;
+
 	if (n < 4)
 		return 0;
 	if (s[0] == '-' && s[2] == ':' && s[3] == ' ')
 		return 1;
-	return memmem(s, n, ", -", 3) != NULL || memmem(s, n, "(-", 2) != NULL ||
-	    (has_prefix(s, n, "nofiles ") || has_prefix(s, n, "time(seconds) ") ||
-	    has_prefix(s, n, "coredump(blocks) "));
+	if (memmem(s, n, ", -", 3) != NULL || memmem(s, n, "(-", 2) != NULL)
+		return 1;
+	/* dash: "label(unit)   value" with a label of its table */
+	while (v > s && v[-1] != ' ')
+		v--;
+	ln = (size_t)(v - s);
+	while (ln && s[ln - 1] == ' ')
+		ln--;
+	if (ln && s[ln - 1] == ')') {
+		size_t o = ln - 1;
+
+		while (o > 0 && s[o] != '(')
+			o--;
+		if (s[o] == '(')
+			ln = o;
+	}
+	for (size_t i = 0; i < sizeof(dash_names) / sizeof(dash_names[0]); i++)
+		if (strlen(dash_names[i].label) == ln && memcmp(dash_names[i].label, s, ln) == 0)
+			return 1;
+	return 0;
 }
 
 static int
