@@ -65,7 +65,8 @@ clock_at(const char *s, size_t n, double *ts)
 	if (sscanf(s, "%4d%c%2d%*c%2d%*c%2d:%2d:%2d", &Y, &sep, &M, &D, &h, &m,
 	    &sec) != 7 || (sep != '/' && sep != '-'))
 		return 0;
-	if (!(s[10] == ' ' || s[10] == 'T') || s[13] != ':' || s[16] != ':')
+	if (!(s[10] == ' ' || s[10] == 'T') || s[13] != ':' || s[16] != ':' ||
+	    M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60)
 		return 0;
 	*ts = h * 3600.0 + m * 60.0 + sec;
 	i = 19;
@@ -99,7 +100,8 @@ klog_at(const char *s, size_t n, double *ts)
 	if (n < 15 || strchr("IWEF", s[0]) == NULL || !isdigit((unsigned char)s[1]))
 		return 0;
 	if (sscanf(s + 1, "%2d%2d %2d:%2d:%2d%n", &mo, &d, &h, &m, &sec, &len) != 5 ||
-	    len != 13)
+	    len != 13 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || m > 59 ||
+	    sec > 60)
 		return 0;
 	*ts = h * 3600.0 + m * 60.0 + sec;
 	len++;
@@ -473,6 +475,8 @@ find_java(const char *m, size_t n, struct found *f)
 			return 1;
 		}
 		/* FileSystemException.getMessage(): file[ -> other][: reason] */
+		if (v == end)
+			return 0;
 		c = memmem(v, (size_t)(end - v), ": ", 2);
 		arrow = memmem(v, (size_t)((c ? c : end) - v), " -> ", 4);
 		f->path = v;

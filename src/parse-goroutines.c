@@ -505,6 +505,21 @@ parse_file(const char *s, size_t n, const char **file, size_t *flen,
 	return *flen > 0;
 }
 
+/* "pkg.Func(0x1, 0x" : a function line whose argument list was cut. */
+static int
+looks_cut_func(const char *s, size_t n)
+{
+	const char *op = memchr(s, '(', n);
+
+	if (op == NULL || op == s || s[n - 1] == ')' || s[0] == '\t')
+		return 0;
+	for (const char *p = s; p < op; p++)
+		if (*p == ' ' || *p == '\t')
+			return 0;
+	return memchr(op, ' ', (size_t)(s + n - op)) == NULL ||
+	    memchr(op, ',', (size_t)(s + n - op)) != NULL;
+}
+
 /* Register dump line: "rax    0xca", "rflags 0x246". */
 static int
 is_register(const char *s, size_t n)
@@ -709,13 +724,14 @@ in_block(struct gr *st, const char *s, size_t n, long lineno, const char **why)
 	switch (st->x) {
 	case X_FILE:
 		if (parse_file(s, n, &file, &flen, &src, &pc, &pclen, &addr, &alen)) {
-			st->pend = 0;
-			if (!st->ancestors)
+			/* No pending function: its line was cut (a problem). */
+			if (st->pend && !st->ancestors)
 				emit_frame(st, st->pend_line, st->pfunc.s, st->pfunc.len,
 				    st->pargs.len ? st->pargs.s : NULL, st->pargs.len,
 				    file, flen, src, 1, pc, pclen,
 				    st->pargs.len == 3 && memcmp(st->pargs.s, "...", 3) == 0,
 				    addr, alen);
+			st->pend = 0;
 			st->x = X_FUNC;
 			return 1;
 		}
@@ -765,6 +781,13 @@ in_block(struct gr *st, const char *s, size_t n, long lineno, const char **why)
 			if (!st->ancestors)
 				note_add(st, "ancestors listed");
 			st->ancestors = 1;
+			return 1;
+		}
+		if (looks_cut_func(s, n)) {
+			*why = "goroutine frame: function line cut or garbled";
+			st->ctx->sink->problem(st->ctx->sink->ctx, lineno, *why, s, n);
+			st->x = X_FILE;	/* its file line may follow */
+			st->pend = 0;
 			return 1;
 		}
 		if (s[0] == '\t' && st->nframes > 0) {
