@@ -51,8 +51,12 @@ static const char *const sc_cols[] = {
 	"line", "work_kib", "eager_kib", "total_kib", "util_pct", "forced",
 	"form", "raw",
 };
-static const struct rec_table t_cycles = { -1, "gc_cycles", GC__COUNT, gc_cols };
-static const struct rec_table t_scav = { -1, "gc_scav", SC__COUNT_, sc_cols };
+static const struct rec_table t_cycles = {
+	.id = -1, .name = "gc_cycles", .ncols = GC__COUNT, .cols = gc_cols,
+};
+static const struct rec_table t_scav = {
+	.id = -1, .name = "gc_scav", .ncols = SC__COUNT_, .cols = sc_cols,
+};
 static const struct rec_table *const gc_tables[] = { &t_cycles, &t_scav, NULL };
 
 struct st {

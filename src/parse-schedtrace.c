@@ -71,11 +71,21 @@ static const char *const sg_cols[] = {
 	"line", "ms", "goid", "status", "waitreason", "m", "lockedm",
 };
 
-static const struct rec_table t_samples = { -1, "sched_samples", SS__COUNT, ss_cols };
-static const struct rec_table t_runq = { -1, "sched_runq", RQ__COUNT, rq_cols };
-static const struct rec_table t_p = { -1, "sched_p", SP__COUNT, sp_cols };
-static const struct rec_table t_m = { -1, "sched_m", SM__COUNT, sm_cols };
-static const struct rec_table t_g = { -1, "sched_g", SG__COUNT, sg_cols };
+static const struct rec_table t_samples = {
+	.id = -1, .name = "sched_samples", .ncols = SS__COUNT, .cols = ss_cols,
+};
+static const struct rec_table t_runq = {
+	.id = -1, .name = "sched_runq", .ncols = RQ__COUNT, .cols = rq_cols,
+};
+static const struct rec_table t_p = {
+	.id = -1, .name = "sched_p", .ncols = SP__COUNT, .cols = sp_cols,
+};
+static const struct rec_table t_m = {
+	.id = -1, .name = "sched_m", .ncols = SM__COUNT, .cols = sm_cols,
+};
+static const struct rec_table t_g = {
+	.id = -1, .name = "sched_g", .ncols = SG__COUNT, .cols = sg_cols,
+};
 static const struct rec_table *const sched_tables[] = {
 	&t_samples, &t_runq, &t_p, &t_m, &t_g, NULL
 };
