@@ -117,49 +117,58 @@ check_patterns(const struct rule *r, struct diag *d)
 	return 0;
 }
 
+/*
+ * Prepares one of a rule's queries (what: "evidence" or "ruled_out", at
+ * mark m) and checks the columns every such query must return.
+ */
 static int
-prepare_rule(sqlite3 *db, const struct rule *r, sqlite3_stmt **out,
-    struct diag *d)
+prepare_query(sqlite3 *db, const struct rule *r, const char *sql,
+    const struct mark *m, const char *what, sqlite3_stmt **out, struct diag *d)
 {
 	sqlite3_stmt *s = NULL;
 	const char *tail = NULL;
 
-	if (sqlite3_prepare_v2(db, r->sql, -1, &s, &tail) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, sql, -1, &s, &tail) != SQLITE_OK) {
 		long off = sqlite3_error_offset(db), line, col;
 
 		if (off < 0)
-			off = guess_offset(r->sql, sqlite3_errmsg(db));
+			off = guess_offset(sql, sqlite3_errmsg(db));
 
 		diag_clear(d);
 		d->file = xstrdup(r->file);
 		if (off >= 0) {
-			rule_sql_position(r, off, &line, &col);
+			struct rule tmp = *r;
+
+			/* rule_sql_position maps offsets of r->sql at r->m_sql. */
+			tmp.sql = (char *)sql;
+			tmp.m_sql = *m;
+			rule_sql_position(&tmp, off, &line, &col);
 			d->line = line;
 			d->col = col;
 		} else {
-			d->line = r->m_sql.line;
-			d->col = r->m_sql.col;
+			d->line = m->line;
+			d->col = m->col;
 		}
-		d->msg = xasprintf("rule %s: evidence SQL: %s", r->id,
+		d->msg = xasprintf("rule %s: %s SQL: %s", r->id, what,
 		    sqlite3_errmsg(db));
 		sqlite3_finalize(s);
 		return -1;
 	}
 	if (s == NULL)
-		return rule_fail(d, r, &r->m_sql,
-		    xasprintf("rule %s: evidence SQL is empty", r->id));
+		return rule_fail(d, r, m, xasprintf("rule %s: %s SQL is empty",
+		    r->id, what));
 	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' ||
 	    *tail == ';' || *tail == '\r'))
 		tail++;
 	if (tail && *tail) {
 		sqlite3_finalize(s);
-		return rule_fail(d, r, &r->m_sql, xasprintf("rule %s: evidence "
-		    "must be a single SELECT statement", r->id));
+		return rule_fail(d, r, m, xasprintf("rule %s: %s must be a single "
+		    "SELECT statement", r->id, what));
 	}
 	if (!sqlite3_stmt_readonly(s)) {
 		sqlite3_finalize(s);
-		return rule_fail(d, r, &r->m_sql, xasprintf("rule %s: evidence "
-		    "must only read the store (a SELECT)", r->id));
+		return rule_fail(d, r, m, xasprintf("rule %s: %s must only read "
+		    "the store (a SELECT)", r->id, what));
 	}
 	{
 		static const char *const need[] = { "artifact_id", "line", "text" };
@@ -167,11 +176,22 @@ prepare_rule(sqlite3 *db, const struct rule *r, sqlite3_stmt **out,
 		for (size_t i = 0; i < 3; i++)
 			if (col_index(s, need[i]) < 0) {
 				sqlite3_finalize(s);
-				return rule_fail(d, r, &r->m_sql, xasprintf("rule %s: "
-				    "evidence must return a column named '%s'",
-				    r->id, need[i]));
+				return rule_fail(d, r, m, xasprintf("rule %s: %s must "
+				    "return a column named '%s'", r->id, what, need[i]));
 			}
 	}
+	*out = s;
+	return 0;
+}
+
+static int
+prepare_rule(sqlite3 *db, const struct rule *r, sqlite3_stmt **out,
+    struct diag *d)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (prepare_query(db, r, r->sql, &r->m_sql, "evidence", &s, d) != 0)
+		return -1;
 	/* Every {name} in the fix must be a column or a built-in. */
 	for (const char *p = r->fix; (p = strchr(p, '{')) != NULL; p++) {
 		const char *e = strchr(p, '}');
@@ -200,15 +220,54 @@ prepare_rule(sqlite3 *db, const struct rule *r, sqlite3_stmt **out,
 	return 0;
 }
 
+/* Compiles a suppress entry's patterns: -1 with *d on a bad one. */
+static int
+check_suppress(const struct rule *r, struct diag *d)
+{
+	for (size_t i = 0; i < r->nsuppress; i++) {
+		const struct rule_suppress *sp = &r->suppress[i];
+		const char *pats[2] = { sp->path, sp->artifact };
+
+		for (int k = 0; k < 2; k++) {
+			char *err = NULL;
+			struct re *re;
+
+			if (pats[k] == NULL)
+				continue;
+			if ((re = re_compile(pats[k], &err)) == NULL) {
+				diag_clear(d);
+				d->file = xstrdup(sp->file);
+				d->line = sp->line;
+				d->col = sp->col;
+				d->msg = xasprintf("rule %s: suppress: %s in '%s'", r->id,
+				    err, pats[k]);
+				free(err);
+				return -1;
+			}
+			re_free(re);
+		}
+	}
+	return 0;
+}
+
 int
 eval_check(sqlite3 *db, const struct rule_set *rs, struct diag *d)
 {
 	for (size_t i = 0; i < rs->n; i++) {
+		const struct rule *r = rs->v[i];
 		sqlite3_stmt *s;
 
-		if (prepare_rule(db, rs->v[i], &s, d) != 0)
+		if (prepare_rule(db, r, &s, d) != 0)
 			return -1;
 		sqlite3_finalize(s);
+		if (r->ruled_out) {
+			if (prepare_query(db, r, r->ruled_out, &r->m_ruled, "ruled_out",
+			    &s, d) != 0)
+				return -1;
+			sqlite3_finalize(s);
+		}
+		if (check_suppress(r, d) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -337,17 +396,160 @@ out:
 	return rc;
 }
 
+enum run_kind { RUN_CAUSE, RUN_CHECK, RUN_RULED_OUT };
+
+/* 1 if a suppress entry of r matches the row (path, artifact); *by = it. */
 static int
-run_rule(sqlite3 *db, const struct rule *r, struct finding_list *fl,
-    struct diag *d)
+suppressed_by(struct re **res, const struct rule *r, const char *path,
+    const char *artifact, const struct rule_suppress **by)
+{
+	for (size_t i = 0; i < r->nsuppress; i++) {
+		const struct rule_suppress *sp = &r->suppress[i];
+		struct re *rp = res[2 * i], *ra = res[2 * i + 1];
+
+		if (rp && (path == NULL || re_match(rp, path, strlen(path)) != 1))
+			continue;
+		if (ra && (artifact == NULL || re_match(ra, artifact, strlen(artifact)) != 1))
+			continue;
+		*by = sp;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+insert_note(sqlite3 *db, const struct finding *f, enum run_kind kind,
+    char **err)
+{
+	sqlite3_stmt *s = NULL, *e = NULL;
+	long id;
+	int rc = -1;
+
+	if (kind == RUN_CHECK) {
+		struct buf aff = { 0 };
+
+		for (size_t i = 0; i < f->rule->naffects; i++)
+			buf_printf(&aff, "%s%s", i ? "," : "", f->rule->affects[i]);
+		if (sqlite3_prepare_v2(db, "INSERT INTO checks (rule_id, title, "
+		    "penalty, affects, advice, rule_file) VALUES (?, ?, ?, ?, ?, ?)",
+		    -1, &s, NULL) != SQLITE_OK) {
+			buf_free(&aff);
+			goto out;
+		}
+		sqlite3_bind_text(s, 1, f->rule->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, f->rule->title, -1, SQLITE_STATIC);
+		sqlite3_bind_double(s, 3, f->rule->penalty);
+		if (aff.len)
+			sqlite3_bind_text(s, 4, aff.s, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 5, f->fix ? f->fix : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 6, f->rule->file, -1, SQLITE_STATIC);
+		buf_free(&aff);
+	} else {
+		if (sqlite3_prepare_v2(db, "INSERT INTO ruled_out (rule_id, title, "
+		    "rule_file) VALUES (?, ?, ?)", -1, &s, NULL) != SQLITE_OK)
+			goto out;
+		sqlite3_bind_text(s, 1, f->rule->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, f->rule->title, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, f->rule->file, -1, SQLITE_STATIC);
+	}
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto out;
+	id = (long)sqlite3_last_insert_rowid(db);
+	if (sqlite3_prepare_v2(db, "INSERT INTO notes_evidence (owner, owner_id, "
+	    "seq, artifact_id, line, text) VALUES (?, ?, ?, ?, ?, ?)", -1, &e,
+	    NULL) != SQLITE_OK)
+		goto out;
+	for (size_t i = 0; i < f->nev; i++) {
+		sqlite3_bind_text(e, 1, kind == RUN_CHECK ? "check" : "ruled_out", -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(e, 2, id);
+		sqlite3_bind_int64(e, 3, (sqlite3_int64)i + 1);
+		sqlite3_bind_int64(e, 4, f->ev[i].artifact_id);
+		if (f->ev[i].line > 0)
+			sqlite3_bind_int64(e, 5, f->ev[i].line);
+		else
+			sqlite3_bind_null(e, 5);
+		sqlite3_bind_text(e, 6, f->ev[i].text ? f->ev[i].text : "", -1,
+		    SQLITE_STATIC);
+		if (sqlite3_step(e) != SQLITE_DONE)
+			goto out;
+		sqlite3_reset(e);
+	}
+	rc = 0;
+out:
+	if (rc != 0)
+		*err = xasprintf("storing %s %s: %s", kind == RUN_CHECK ? "check" :
+		    "ruled-out cause", f->rule->id, sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	sqlite3_finalize(e);
+	return rc;
+}
+
+static void
+note_suppressed(sqlite3 *db, struct finding_list *fl, const struct rule *r,
+    const struct rule_suppress *by, long artifact_id, const char *artifact,
+    long line, const char *text, long syscall_id, long app_error_id)
+{
+	sqlite3_stmt *s = NULL;
+	struct suppressed_row *row;
+	char *at = xasprintf("%s:%ld:%ld", by->file, by->line, by->col);
+
+	fl->sup = xrealloc(fl->sup, (fl->nsup + 1) * sizeof(*fl->sup));
+	row = &fl->sup[fl->nsup++];
+	row->rule = r;
+	row->by = by;
+	row->artifact = artifact ? xstrdup(artifact) : NULL;
+	row->line = line;
+	row->text = text ? xstrdup(text) : NULL;
+	if (sqlite3_prepare_v2(db, "INSERT INTO suppressed (rule_id, artifact_id, "
+	    "line, text, reason, suppress_at, syscall_id, app_error_id) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?)", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, r->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, artifact_id);
+		if (line > 0)
+			sqlite3_bind_int64(s, 3, line);
+		sqlite3_bind_text(s, 4, text ? text : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 5, by->reason, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 6, at, -1, SQLITE_STATIC);
+		if (syscall_id)
+			sqlite3_bind_int64(s, 7, syscall_id);
+		if (app_error_id)
+			sqlite3_bind_int64(s, 8, app_error_id);
+		sqlite3_step(s);
+	}
+	sqlite3_finalize(s);
+	free(at);
+}
+
+static int
+run_rule(sqlite3 *db, const struct rule *r, enum run_kind kind,
+    struct finding_list *fl, struct diag *d)
 {
 	sqlite3_stmt *s, *art = NULL, *start = NULL;
 	struct finding *f = NULL;
-	int c_aid, c_line, c_text, c_sid, c_eid, rc;
+	int c_aid, c_line, c_text, c_sid, c_eid, c_path, rc;
 	char *err = NULL;
+	struct re **res = NULL;
 
-	if (prepare_rule(db, r, &s, d) != 0)
+	if (kind == RUN_RULED_OUT) {
+		if (prepare_query(db, r, r->ruled_out, &r->m_ruled, "ruled_out", &s, d) != 0)
+			return -1;
+	} else if (prepare_rule(db, r, &s, d) != 0)
 		return -1;
+	if (kind == RUN_CAUSE && r->nsuppress) {
+		res = xcalloc(2 * r->nsuppress, sizeof(*res));
+		for (size_t i = 0; i < r->nsuppress; i++) {
+			char *e2 = NULL;
+
+			if (r->suppress[i].path)
+				res[2 * i] = re_compile(r->suppress[i].path, &e2);
+			free(e2);
+			e2 = NULL;
+			if (r->suppress[i].artifact)
+				res[2 * i + 1] = re_compile(r->suppress[i].artifact, &e2);
+			free(e2);
+		}
+	}
 	sqlite3_prepare_v2(db, "SELECT path FROM artifacts WHERE id = ?", -1,
 	    &art, NULL);
 	/* A split call's errno is on its resumed line; show where it began. */
@@ -359,9 +561,31 @@ run_rule(sqlite3 *db, const struct rule *r, struct finding_list *fl,
 	c_text = col_index(s, "text");
 	c_sid = col_index(s, "syscall_id");
 	c_eid = col_index(s, "app_error_id");
+	c_path = col_index(s, "path");
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct evidence *v;
 
+		if (res) {
+			const struct rule_suppress *by;
+			char *path = col_text(s, c_path), *apath = NULL, *text;
+
+			sqlite3_bind_int64(art, 1, col_long(s, c_aid));
+			if (sqlite3_step(art) == SQLITE_ROW)
+				apath = col_text(art, 0);
+			sqlite3_reset(art);
+			if (suppressed_by(res, r, path, apath, &by)) {
+				text = col_text(s, c_text);
+				note_suppressed(db, fl, r, by, col_long(s, c_aid), apath,
+				    col_long(s, c_line), text, col_long(s, c_sid),
+				    col_long(s, c_eid));
+				free(text);
+				free(path);
+				free(apath);
+				continue;
+			}
+			free(path);
+			free(apath);
+		}
 		if (f == NULL) {
 			f = xcalloc(1, sizeof(*f));
 			f->rule = r;
@@ -391,11 +615,14 @@ run_rule(sqlite3 *db, const struct rule *r, struct finding_list *fl,
 			}
 			sqlite3_reset(start);
 		}
-		if (f->nev == 1)
+		if (f->nev == 1 && kind != RUN_RULED_OUT)
 			f->fix = fill_fix(r->fix, s, v->artifact);
 	}
 	sqlite3_finalize(art);
 	sqlite3_finalize(start);
+	for (size_t i = 0; res && i < 2 * r->nsuppress; i++)
+		re_free(res[i]);
+	free(res);
 	if (rc != SQLITE_DONE) {
 		diag_clear(d);
 		d->file = xstrdup(r->file);
@@ -411,7 +638,7 @@ run_rule(sqlite3 *db, const struct rule *r, struct finding_list *fl,
 	if (f == NULL)
 		return 0;
 	/* {count} needs the total, known only now. */
-	if (strstr(r->fix, "{count}")) {
+	if (f->fix && strstr(f->fix, "{count}")) {
 		char *n = xasprintf("%ld", f->rows);
 		struct buf b = { 0 };
 		const char *p = f->fix, *q;
@@ -439,6 +666,21 @@ run_rule(sqlite3 *db, const struct rule *r, struct finding_list *fl,
 		}
 		f->artifacts = distinct;
 	}
+	if (kind != RUN_CAUSE) {
+		if (insert_note(db, f, kind, &err) != 0) {
+			rule_fail(d, r, &r->m_id, err);
+			finding_free(f);
+			return -1;
+		}
+		if (kind == RUN_CHECK) {
+			fl->checks = xrealloc(fl->checks, (fl->nchecks + 1) * sizeof(*fl->checks));
+			fl->checks[fl->nchecks++] = f;
+		} else {
+			fl->ruled = xrealloc(fl->ruled, (fl->nruled + 1) * sizeof(*fl->ruled));
+			fl->ruled[fl->nruled++] = f;
+		}
+		return 0;
+	}
 	if (insert_finding(db, f, &err) != 0) {
 		rule_fail(d, r, &r->m_id, err);
 		finding_free(f);
@@ -449,15 +691,33 @@ run_rule(sqlite3 *db, const struct rule *r, struct finding_list *fl,
 	return 0;
 }
 
+static int
+fired(const struct finding_list *fl, const struct rule *r)
+{
+	for (size_t i = 0; i < fl->n; i++)
+		if (fl->v[i]->rule == r)
+			return 1;
+	return 0;
+}
+
 int
 eval_run(sqlite3 *db, const struct rule_set *rs, struct finding_list *fl,
     struct diag *d)
 {
+	/* Input checks first, then causes, then the fallbacks, which read
+	 * what the causes explained; last, why the silent causes are out. */
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->v[i]->check && run_rule(db, rs->v[i], RUN_CHECK, fl, d) != 0)
+			return -1;
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < rs->n; i++)
-			if (rs->v[i]->fallback == pass &&
-			    run_rule(db, rs->v[i], fl, d) != 0)
+			if (!rs->v[i]->check && rs->v[i]->fallback == pass &&
+			    run_rule(db, rs->v[i], RUN_CAUSE, fl, d) != 0)
 				return -1;
+	for (size_t i = 0; i < rs->n; i++)
+		if (!rs->v[i]->check && rs->v[i]->ruled_out && !fired(fl, rs->v[i]) &&
+		    run_rule(db, rs->v[i], RUN_RULED_OUT, fl, d) != 0)
+			return -1;
 	return 0;
 }
 
@@ -468,7 +728,8 @@ eval_store_ranks(sqlite3 *db, const struct finding_list *fl, char **err)
 
 	if (sqlite3_prepare_v2(db, "UPDATE findings SET rank = ?, score = ?, "
 	    "confidence = ?, base = ?, reported = ?, corroboration = ?, "
-	    "explanation = ?, query = ? WHERE id = ?", -1, &s, NULL) != SQLITE_OK) {
+	    "explanation = ?, query = ?, penalty = ? WHERE id = ?", -1, &s,
+	    NULL) != SQLITE_OK) {
 		*err = xasprintf("findings: %s", sqlite3_errmsg(db));
 		return -1;
 	}
@@ -483,7 +744,8 @@ eval_store_ranks(sqlite3 *db, const struct finding_list *fl, char **err)
 		sqlite3_bind_double(s, 6, f->corroboration);
 		sqlite3_bind_text(s, 7, f->explanation, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 8, f->query, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 9, f->db_id);
+		sqlite3_bind_double(s, 9, f->penalty);
+		sqlite3_bind_int64(s, 10, f->db_id);
 		if (sqlite3_step(s) != SQLITE_DONE) {
 			*err = xasprintf("findings: %s", sqlite3_errmsg(db));
 			sqlite3_finalize(s);
@@ -518,6 +780,20 @@ findings_free(struct finding_list *fl)
 {
 	for (size_t i = 0; i < fl->n; i++)
 		finding_free(fl->v[i]);
+	for (size_t i = 0; i < fl->nchecks; i++)
+		finding_free(fl->checks[i]);
+	for (size_t i = 0; i < fl->nruled; i++)
+		finding_free(fl->ruled[i]);
+	for (size_t i = 0; i < fl->nsup; i++) {
+		free(fl->sup[i].artifact);
+		free(fl->sup[i].text);
+	}
+	free(fl->checks);
+	free(fl->ruled);
+	free(fl->sup);
+	fl->checks = fl->ruled = NULL;
+	fl->sup = NULL;
+	fl->nchecks = fl->nruled = fl->nsup = 0;
 	free(fl->v);
 	fl->v = NULL;
 	fl->n = 0;

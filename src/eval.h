@@ -35,15 +35,30 @@ struct finding {
 	char *fix;		/* with placeholders filled */
 	char *query;		/* SQL a user can run in sqlite3 */
 	/* Set by rank.c. */
-	double base, reported, corroboration, score;
+	double base, reported, corroboration, penalty, score;
 	const char *confidence;
 	char *explanation;
 	long rank;
 };
 
+/* An evidence row a suppress entry dropped. */
+struct suppressed_row {
+	const struct rule *rule;
+	const struct rule_suppress *by;
+	char *artifact;
+	long line;
+	char *text;
+};
+
 struct finding_list {
-	struct finding **v;
+	struct finding **v;	/* the causes found, ranked by rank.c */
 	size_t n;
+	struct finding **checks;	/* input checks that fired (rule->check) */
+	size_t nchecks;
+	struct finding **ruled;	/* causes ruled out; ev = the reasons */
+	size_t nruled;
+	struct suppressed_row *sup;
+	size_t nsup;
 };
 
 /*

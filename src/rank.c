@@ -125,9 +125,23 @@ rank_findings(sqlite3 *db, struct finding_list *fl)
 			f->corroboration = RANK_ARTIFACT_MAX;
 		if (f->corroboration < 0)
 			f->corroboration = 0;
+		/* Input checks that affect this cause lower its score. */
+		f->penalty = 0;
+		for (size_t c = 0; c < fl->nchecks; c++) {
+			const struct rule *ck = fl->checks[c]->rule;
+			int hit = ck->naffects == 0;
+
+			for (size_t a = 0; a < ck->naffects && !hit; a++)
+				hit = strcmp(ck->affects[a], f->rule->id) == 0;
+			if (hit)
+				f->penalty += ck->penalty;
+		}
 		f->score = f->base + f->reported + f->corroboration;
 		if (f->score > RANK_SCORE_MAX)
 			f->score = RANK_SCORE_MAX;
+		f->score -= f->penalty;
+		if (f->score < RANK_SCORE_MIN)
+			f->score = RANK_SCORE_MIN;
 		f->confidence = rank_confidence(f->score);
 
 		buf_printf(&why, "%.2f rule weight", f->base);
@@ -142,6 +156,15 @@ rank_findings(sqlite3 *db, struct finding_list *fl)
 		if (f->corroboration > 0)
 			buf_printf(&why, " + %.2f %ld artifacts agree", f->corroboration,
 			    f->artifacts + extra_artifact);
+		for (size_t c = 0; c < fl->nchecks; c++) {
+			const struct rule *ck = fl->checks[c]->rule;
+			int hit = ck->naffects == 0;
+
+			for (size_t a = 0; a < ck->naffects && !hit; a++)
+				hit = strcmp(ck->affects[a], f->rule->id) == 0;
+			if (hit)
+				buf_printf(&why, " - %.2f %s (%s)", ck->penalty, ck->title, ck->id);
+		}
 		buf_printf(&why, " = %.2f", f->score);
 		f->explanation = why.s;
 	}

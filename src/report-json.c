@@ -29,6 +29,50 @@ write_types(FILE *fp, const char *types)
 	fputc(']', fp);
 }
 
+/*
+ * Input checks (with their penalty and what they affect) or causes ruled
+ * out (with the reasons), each with its evidence rows.
+ */
+static void
+write_notes(FILE *fp, const char *key, struct finding *const *v, size_t n,
+    int checks)
+{
+	fprintf(fp, ",\n  \"%s\": [", key);
+	for (size_t i = 0; i < n; i++) {
+		const struct finding *f = v[i];
+
+		fputs(i ? ",\n    {\"id\": " : "\n    {\"id\": ", fp);
+		json_cstr(fp, f->rule->id);
+		fputs(", \"title\": ", fp);
+		json_cstr(fp, f->rule->title);
+		if (checks) {
+			fprintf(fp, ", \"penalty\": %.2f, \"affects\": [", f->rule->penalty);
+			for (size_t a = 0; a < f->rule->naffects; a++) {
+				fputs(a ? ", " : "", fp);
+				json_cstr(fp, f->rule->affects[a]);
+			}
+			fputs("], \"advice\": ", fp);
+			json_cstr(fp, f->fix ? f->fix : "");
+		}
+		fputs(", \"evidence\": [", fp);
+		for (size_t j = 0; j < f->nev; j++) {
+			const struct evidence *e = &f->ev[j];
+
+			fputs(j ? ", {\"artifact\": " : "{\"artifact\": ", fp);
+			json_cstr(fp, e->artifact);
+			if (e->line > 0)
+				fprintf(fp, ", \"line\": %ld", e->line);
+			else
+				fputs(", \"line\": null", fp);
+			fputs(", \"text\": ", fp);
+			json_cstr(fp, e->text ? e->text : "");
+			fputc('}', fp);
+		}
+		fputs("]}", fp);
+	}
+	fputs(n ? "\n  ]" : "]", fp);
+}
+
 static void
 write_json(FILE *fp, const struct report *r)
 {
@@ -87,8 +131,9 @@ write_json(FILE *fp, const struct report *r)
 		json_cstr(fp, f->rule->title);
 		fprintf(fp, ",\n     \"score\": %.2f, \"confidence\": \"%s\",\n"
 		    "     \"score_parts\": {\"weight\": %.2f, \"reported\": %.2f, "
-		    "\"corroboration\": %.2f},\n     \"explanation\": ",
-		    f->score, f->confidence, f->base, f->reported, f->corroboration);
+		    "\"corroboration\": %.2f, \"penalty\": %.2f},\n     \"explanation\": ",
+		    f->score, f->confidence, f->base, f->reported, f->corroboration,
+		    f->penalty);
 		json_cstr(fp, f->explanation);
 		fputs(",\n     \"evidence\": [", fp);
 		for (size_t j = 0; j < f->nev; j++) {
@@ -121,7 +166,36 @@ write_json(FILE *fp, const struct report *r)
 		json_cstr(fp, f->rule->file);
 		fputs("}", fp);
 	}
-	fputs(r->findings->n ? "\n  ]\n}\n" : "]\n}\n", fp);
+	fputs(r->findings->n ? "\n  ]" : "]", fp);
+	write_notes(fp, "checks", r->findings->checks, r->findings->nchecks, 1);
+	write_notes(fp, "ruled_out", r->findings->ruled, r->findings->nruled, 0);
+	fputs(",\n  \"suppressed\": [", fp);
+	for (size_t i = 0; i < r->findings->nsup; i++) {
+		const struct suppressed_row *sr = &r->findings->sup[i];
+
+		fputs(i ? ",\n    {\"id\": " : "\n    {\"id\": ", fp);
+		json_cstr(fp, sr->rule->id);
+		fputs(", \"artifact\": ", fp);
+		json_cstr(fp, sr->artifact);
+		if (sr->line > 0)
+			fprintf(fp, ", \"line\": %ld", sr->line);
+		else
+			fputs(", \"line\": null", fp);
+		fputs(", \"text\": ", fp);
+		json_cstr(fp, sr->text ? sr->text : "");
+		fputs(", \"reason\": ", fp);
+		json_cstr(fp, sr->by->reason);
+		fprintf(fp, ", \"suppressed_by\": ");
+		{
+			char at[1024];
+
+			snprintf(at, sizeof(at), "%s:%ld:%ld", sr->by->file, sr->by->line,
+			    sr->by->col);
+			json_cstr(fp, at);
+		}
+		fputc('}', fp);
+	}
+	fputs(r->findings->nsup ? "\n  ]\n}\n" : "]\n}\n", fp);
 }
 
 const struct report_writer report_json = {

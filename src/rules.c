@@ -68,6 +68,17 @@ rule_free(struct rule *r)
 	for (size_t i = 0; i < r->nlookalikes; i++)
 		free(r->lookalikes[i]);
 	free(r->lookalikes);
+	for (size_t i = 0; i < r->naffects; i++)
+		free(r->affects[i]);
+	free(r->affects);
+	free(r->ruled_out);
+	for (size_t i = 0; i < r->nsuppress; i++) {
+		free(r->suppress[i].path);
+		free(r->suppress[i].artifact);
+		free(r->suppress[i].reason);
+		free(r->suppress[i].file);
+	}
+	free(r->suppress);
 	for (size_t i = 0; i < r->ntests; i++) {
 		free(r->tests[i].bundle);
 		free(r->tests[i].expect);
@@ -153,6 +164,82 @@ want_scalar(struct diag *d, const char *file, const yaml_node_t *v,
 	return 0;
 }
 
+/* A list of rule ids (lookalikes, affects) appended to *v. */
+static int
+parse_ids(yaml_document_t *doc, yaml_node_t *v, const char *key, char ***ids,
+    size_t *n, const char *file, struct diag *d)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail_node(d, file, v, xasprintf("%s must be a list of ids", key));
+	for (yaml_node_item_t *it = v->data.sequence.items.start;
+	    it < v->data.sequence.items.top; it++) {
+		yaml_node_t *e = yaml_document_get_node(doc, *it);
+
+		if (e == NULL || e->type != YAML_SCALAR_NODE || !valid_id(scalar(e)))
+			return fail_node(d, file, e ? e : v,
+			    xasprintf("%s must be a list of ids", key));
+		*ids = xrealloc(*ids, (*n + 1) * sizeof(char *));
+		(*ids)[(*n)++] = xstrdup(scalar(e));
+	}
+	return 0;
+}
+
+/* suppress: a list of {path, artifact, reason}, at least one pattern each. */
+static int
+parse_suppress(yaml_document_t *doc, yaml_node_t *v, struct rule *r,
+    const char *file, struct diag *d)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail_node(d, file, v, xstrdup("suppress must be a list of "
+		    "{path, artifact, reason}"));
+	for (yaml_node_item_t *it = v->data.sequence.items.start;
+	    it < v->data.sequence.items.top; it++) {
+		yaml_node_t *t = yaml_document_get_node(doc, *it);
+		struct rule_suppress *sp;
+
+		if (t == NULL || t->type != YAML_MAPPING_NODE)
+			return fail_node(d, file, t ? t : v, xstrdup("each suppress "
+			    "entry must be a mapping: {path: REGEX, reason: TEXT}"));
+		r->suppress = xrealloc(r->suppress, (r->nsuppress + 1) * sizeof(*r->suppress));
+		sp = &r->suppress[r->nsuppress++];
+		memset(sp, 0, sizeof(*sp));
+		sp->file = xstrdup(file);
+		sp->line = (long)t->start_mark.line + 1;
+		sp->col = (long)t->start_mark.column + 1;
+		for (yaml_node_pair_t *p = t->data.mapping.pairs.start;
+		    p < t->data.mapping.pairs.top; p++) {
+			yaml_node_t *k = yaml_document_get_node(doc, p->key);
+			yaml_node_t *val = yaml_document_get_node(doc, p->value);
+			char **dst;
+
+			if (k == NULL || val == NULL || k->type != YAML_SCALAR_NODE ||
+			    val->type != YAML_SCALAR_NODE)
+				return fail_node(d, file, k ? k : t, xstrdup("suppress keys "
+				    "and values must be plain strings"));
+			if (strcmp(scalar(k), "path") == 0)
+				dst = &sp->path;
+			else if (strcmp(scalar(k), "artifact") == 0)
+				dst = &sp->artifact;
+			else if (strcmp(scalar(k), "reason") == 0)
+				dst = &sp->reason;
+			else
+				return fail_node(d, file, k, xasprintf("unknown suppress key "
+				    "'%s' (known: path, artifact, reason)", scalar(k)));
+			if (*dst)
+				return fail_node(d, file, k, xasprintf("'%s' given twice",
+				    scalar(k)));
+			*dst = xstrdup(scalar(val));
+		}
+		if (sp->path == NULL && sp->artifact == NULL)
+			return fail_node(d, file, t, xstrdup("a suppress entry needs "
+			    "'path' or 'artifact' (a regular expression)"));
+		if (sp->reason == NULL)
+			return fail_node(d, file, t, xstrdup("a suppress entry needs "
+			    "'reason': the report lists every suppression with it"));
+	}
+	return 0;
+}
+
 /*
  * tests: a list of {bundle, expect, rank, confidence}; run by
  * `mkpostmortem rules test` (src/ruletest.c).
@@ -193,9 +280,9 @@ parse_tests(yaml_document_t *doc, yaml_node_t *v, struct rule *r,
 				rt->bundle = xstrdup(sv);
 			else if (strcmp(key, "expect") == 0 && rt->expect == NULL) {
 				if (strcmp(sv, "first") != 0 && strcmp(sv, "fires") != 0 &&
-				    strcmp(sv, "absent") != 0)
+				    strcmp(sv, "absent") != 0 && strcmp(sv, "ruled_out") != 0)
 					return fail_node(d, file, val, xasprintf("expect must be "
-					    "first, fires or absent, not '%s'", sv));
+					    "first, fires, absent or ruled_out, not '%s'", sv));
 				rt->expect = xstrdup(sv);
 			} else if (strcmp(key, "rank") == 0 && rt->rank == 0) {
 				char *end;
@@ -280,12 +367,41 @@ rules_parse(const char *file, const char *text, size_t len,
 		    strcmp(key, "category") == 0 || strcmp(key, "means") == 0 ||
 		    strcmp(key, "fix") == 0 || strcmp(key, "evidence") == 0 ||
 		    strcmp(key, "weight") == 0 || strcmp(key, "fallback") == 0 ||
-		    strcmp(key, "max_evidence") == 0) {
+		    strcmp(key, "max_evidence") == 0 || strcmp(key, "override") == 0 ||
+		    strcmp(key, "kind") == 0 || strcmp(key, "penalty") == 0 ||
+		    strcmp(key, "ruled_out") == 0) {
 			char **dst = NULL;
 
 			if (want_scalar(d, file, v, key) != 0)
 				goto out;
-			if (strcmp(key, "id") == 0) {
+			if (strcmp(key, "kind") == 0) {
+				if (strcmp(scalar(v), "check") == 0)
+					r->check = 1;
+				else if (strcmp(scalar(v), "cause") != 0) {
+					fail_node(d, file, v, xasprintf("kind must be cause or "
+					    "check, not '%s'", scalar(v)));
+					goto out;
+				}
+			} else if (strcmp(key, "penalty") == 0) {
+				char *end;
+
+				r->penalty = strtod(scalar(v), &end);
+				if (*end != '\0' || end == scalar(v) || !(r->penalty > 0) ||
+				    r->penalty > 1) {
+					fail_node(d, file, v, xasprintf("penalty must be a "
+					    "number above 0 and at most 1, not '%s'", scalar(v)));
+					goto out;
+				}
+			} else if (strcmp(key, "ruled_out") == 0) {
+				dst = &r->ruled_out;
+				set_mark(&r->m_ruled, v, text, len);
+			} else if (strcmp(key, "id") == 0 || strcmp(key, "override") == 0) {
+				if (r->id != NULL) {
+					fail_node(d, file, k, xstrdup("give either 'id' (a new "
+					    "rule) or 'override' (a change to a loaded one), once"));
+					goto out;
+				}
+				r->override = strcmp(key, "override") == 0;
 				dst = &r->id;
 				set_mark(&r->m_id, v, text, len);
 				if (!valid_id(scalar(v))) {
@@ -345,35 +461,48 @@ rules_parse(const char *file, const char *text, size_t len,
 				*dst = xstrdup(scalar(v));
 			}
 		} else if (strcmp(key, "lookalikes") == 0) {
-			if (v->type != YAML_SEQUENCE_NODE) {
-				fail_node(d, file, v, xstrdup("lookalikes must be a list of ids"));
+			if (parse_ids(&doc, v, key, &r->lookalikes, &r->nlookalikes,
+			    file, d) != 0)
 				goto out;
-			}
-			for (yaml_node_item_t *it = v->data.sequence.items.start;
-			    it < v->data.sequence.items.top; it++) {
-				yaml_node_t *e = yaml_document_get_node(&doc, *it);
-
-				if (e == NULL || e->type != YAML_SCALAR_NODE ||
-				    !valid_id(scalar(e))) {
-					fail_node(d, file, e ? e : v,
-					    xstrdup("lookalikes must be a list of ids"));
-					goto out;
-				}
-				r->lookalikes = xrealloc(r->lookalikes,
-				    (r->nlookalikes + 1) * sizeof(char *));
-				r->lookalikes[r->nlookalikes++] = xstrdup(scalar(e));
-			}
+		} else if (strcmp(key, "affects") == 0) {
+			if (parse_ids(&doc, v, key, &r->affects, &r->naffects, file, d) != 0)
+				goto out;
+		} else if (strcmp(key, "suppress") == 0) {
+			if (parse_suppress(&doc, v, r, file, d) != 0)
+				goto out;
 		} else if (strcmp(key, "tests") == 0) {
 			if (parse_tests(&doc, v, r, file, d) != 0)
 				goto out;
 		} else {
 			fail_node(d, file, k, xasprintf("unknown key '%s' (known: id, "
-			    "title, category, weight, means, evidence, fix, lookalikes, "
-			    "fallback, max_evidence, tests)", key));
+			    "override, kind, title, category, weight, penalty, means, "
+			    "evidence, fix, lookalikes, affects, fallback, max_evidence, "
+			    "ruled_out, suppress, tests)", key));
 			goto out;
 		}
 	}
-	{
+	if (r->override) {
+		/* A patch: only what it changes, applied when it is added. */
+		if (r->sql || r->check || r->fallback) {
+			fail_node(d, file, root, xstrdup("an override may change weight, "
+			    "title, means, fix, lookalikes, ruled_out, suppress and tests; "
+			    "a new evidence query is a new rule (use 'id')"));
+			goto out;
+		}
+	} else if (r->check) {
+		static const char *const need[] = { "id", "title", "evidence" };
+		const void *have[] = { r->id, r->title, r->sql };
+
+		for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+			if (have[i] == NULL) {
+				fail_node(d, file, root, xasprintf("missing key '%s'", need[i]));
+				goto out;
+			}
+		if (r->penalty <= 0)
+			r->penalty = 0.10;
+		if (r->fix == NULL)
+			r->fix = xstrdup("");
+	} else {
 		static const char *const need[] = { "id", "title", "weight", "evidence", "fix" };
 		const void *have[] = { r->id, r->title, r->weight > 0 ? r : NULL, r->sql, r->fix };
 
@@ -393,20 +522,73 @@ out:
 	return rc;
 }
 
+#define TAKE(field) do { if (r->field) { free(t->field); t->field = r->field; r->field = NULL; } } while (0)
+
+/* Appends n items of size sz from *src to *dst (both arrays), emptying src. */
 static void
-add_rule(struct rule_set *rs, struct rule *r)
+append(void **dst, size_t *dn, void **src, size_t *sn, size_t sz)
+{
+	if (*sn == 0)
+		return;
+	*dst = xrealloc(*dst, (*dn + *sn) * sz);
+	memcpy((char *)*dst + *dn * sz, *src, *sn * sz);
+	*dn += *sn;
+	free(*src);
+	*src = NULL;
+	*sn = 0;
+}
+
+/*
+ * Adds r (taking it); a rule with a loaded id replaces it, an override
+ * patches it.  -1 with *d when an override names no loaded rule.
+ */
+static int
+add_rule(struct rule_set *rs, struct rule *r, struct diag *d)
 {
 	for (size_t i = 0; i < rs->n; i++)
 		if (strcmp(rs->v[i]->id, r->id) == 0) {
-			rule_free(rs->v[i]);
-			rs->v[i] = r;
-			return;
+			struct rule *t = rs->v[i];
+
+			if (!r->override) {
+				rule_free(t);
+				rs->v[i] = r;
+				return 0;
+			}
+			if (r->weight > 0)
+				t->weight = r->weight;
+			TAKE(title);
+			TAKE(means);
+			if (r->fix) {
+				TAKE(fix);
+				t->m_fix = r->m_fix;
+				/* The new fix's position is in the override's file. */
+			}
+			if (r->ruled_out) {
+				TAKE(ruled_out);
+				t->m_ruled = r->m_ruled;
+			}
+			append((void **)&t->lookalikes, &t->nlookalikes,
+			    (void **)&r->lookalikes, &r->nlookalikes, sizeof(char *));
+			append((void **)&t->suppress, &t->nsuppress,
+			    (void **)&r->suppress, &r->nsuppress, sizeof(*r->suppress));
+			append((void **)&t->tests, &t->ntests, (void **)&r->tests,
+			    &r->ntests, sizeof(*r->tests));
+			rule_free(r);
+			return 0;
 		}
+	if (r->override) {
+		int rc = fail(d, r->file, r->m_id.line, r->m_id.col, xasprintf("override "
+		    "of '%s', which no rule loaded before this file defines", r->id));
+
+		rule_free(r);
+		return rc;
+	}
 	if (rs->n == rs->cap) {
 		rs->cap = rs->cap ? rs->cap * 2 : 32;
 		rs->v = xrealloc(rs->v, rs->cap * sizeof(*rs->v));
 	}
 	rs->v[rs->n++] = r;
+	return 0;
 }
 
 int
@@ -419,7 +601,8 @@ rules_load_builtin(struct rule_set *rs, struct diag *d)
 		    strlen(embedded_rules[i].text), &r, d) != 0)
 			return -1;
 		r->builtin = 1;
-		add_rule(rs, r);
+		if (add_rule(rs, r, d) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -507,7 +690,8 @@ rules_load_dir(struct rule_set *rs, const char *dir, int optional,
 				rc = -1;
 			else {
 				r->origin = origin;
-				add_rule(rs, r);
+				if (add_rule(rs, r, d) != 0)
+					rc = -1;
 			}
 			free(text);
 		}

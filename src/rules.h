@@ -30,10 +30,19 @@ struct mark {
 /* A rule's own test: a bundle and what the rule must do on it. */
 struct rule_test {
 	char *bundle;		/* relative to the rule file's directory */
-	char *expect;		/* first | fires | absent */
+	char *expect;		/* first | fires | absent | ruled_out */
 	long rank;		/* 0, or the exact rank wanted */
 	char *confidence;	/* NULL, or high | medium | low */
 	long line, col;		/* where the test is written */
+};
+
+/* An exception a site adds to a rule: evidence rows it drops. */
+struct rule_suppress {
+	char *path;		/* PCRE2 on the row's path column, or NULL */
+	char *artifact;		/* PCRE2 on the row's artifact path, or NULL */
+	char *reason;		/* why this is known to be fine */
+	char *file;		/* where the exception is written */
+	long line, col;
 };
 
 struct rule {
@@ -52,6 +61,15 @@ struct rule {
 	struct mark m_sql, m_fix, m_id;
 	int builtin;
 	int origin;		/* 0 built-in, then 1, 2 ... per directory loaded */
+	int check;		/* kind: check — an input problem, not a cause */
+	double penalty;		/* check: taken off the score of what it affects */
+	char **affects;		/* check: the ids it affects (none: all) */
+	size_t naffects;
+	char *ruled_out;	/* SQL: why this cause is ruled out, when it does not fire */
+	struct mark m_ruled;
+	struct rule_suppress *suppress;
+	size_t nsuppress;
+	int override;		/* a patch to the loaded rule of the same id */
 	struct rule_test *tests;
 	size_t ntests;
 };

@@ -64,8 +64,7 @@ outcome_for(struct cache *c, const struct rule_set *rs,
 	} else {
 		/* Keep the findings; the report data is not needed. */
 		oc->fl = a.fl;
-		a.fl.v = NULL;
-		a.fl.n = 0;
+		memset(&a.fl, 0, sizeof(a.fl));
 		a.rep.findings = NULL;
 	}
 	analysis_free(&a);
@@ -75,11 +74,11 @@ outcome_for(struct cache *c, const struct rule_set *rs,
 }
 
 static const struct finding *
-find(const struct finding_list *fl, const char *id)
+find_in(struct finding *const *v, size_t n, const char *id)
 {
-	for (size_t i = 0; i < fl->n; i++)
-		if (strcmp(fl->v[i]->rule->id, id) == 0)
-			return fl->v[i];
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i]->rule->id, id) == 0)
+			return v[i];
 	return NULL;
 }
 
@@ -87,10 +86,21 @@ find(const struct finding_list *fl, const char *id)
 static char *
 check(const struct rule *r, const struct rule_test *t, const struct outcome *oc)
 {
-	const struct finding *f = find(&oc->fl, r->id);
+	const struct finding *f;
 
 	if (oc->error)
 		return xasprintf("the analysis failed: %s", oc->error);
+	if (strcmp(t->expect, "ruled_out") == 0)
+		return find_in(oc->fl.ruled, oc->fl.nruled, r->id) ? NULL :
+		    xstrdup("is not listed as ruled out");
+	if (r->check) {
+		/* A check has no rank: it fires or it does not. */
+		f = find_in(oc->fl.checks, oc->fl.nchecks, r->id);
+		if (strcmp(t->expect, "absent") == 0)
+			return f ? xstrdup("fires, expected absent") : NULL;
+		return f ? NULL : xstrdup("does not fire, expected it to");
+	}
+	f = find_in(oc->fl.v, oc->fl.n, r->id);
 	if (strcmp(t->expect, "absent") == 0)
 		return f ? xasprintf("fires (rank %ld, score %.2f), expected absent",
 		    f->rank, f->score) : NULL;

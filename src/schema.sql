@@ -181,6 +181,7 @@ CREATE TABLE findings (
   base        REAL,              -- the rule's weight
   reported    REAL,              -- bonus: the evidence is the failure the program reported
   corroboration REAL,            -- bonus: independent artifacts agree
+  penalty     REAL,              -- taken off by input checks (checks table)
   explanation TEXT,              -- how the score was built, in words
   fix         TEXT,
   query       TEXT,              -- SQL that returns the evidence rows
@@ -196,6 +197,52 @@ CREATE TABLE finding_evidence (
   text        TEXT,
   syscall_id  INTEGER,
   app_error_id INTEGER
+);
+
+-- Input checks that found a problem with the bundle itself (strace without
+-- -f, no time stamps ...): each lowers the score of the findings it
+-- affects by its penalty.
+CREATE TABLE checks (
+  id          INTEGER PRIMARY KEY,
+  rule_id     TEXT NOT NULL,
+  title       TEXT NOT NULL,
+  penalty     REAL NOT NULL,
+  affects     TEXT,              -- comma-separated ids; NULL: every finding
+  advice      TEXT,
+  rule_file   TEXT
+);
+
+-- Causes that were considered and ruled out, with the reasons (rows of
+-- their ruled_out query) in notes_evidence.
+CREATE TABLE ruled_out (
+  id          INTEGER PRIMARY KEY,
+  rule_id     TEXT NOT NULL,
+  title       TEXT NOT NULL,
+  rule_file   TEXT
+);
+
+-- Evidence of checks and ruled-out causes.
+CREATE TABLE notes_evidence (
+  id          INTEGER PRIMARY KEY,
+  owner       TEXT NOT NULL,     -- check | ruled_out
+  owner_id    INTEGER NOT NULL,  -- checks.id or ruled_out.id
+  seq         INTEGER NOT NULL,
+  artifact_id INTEGER REFERENCES artifacts(id),
+  line        INTEGER,
+  text        TEXT
+);
+
+-- Evidence rows a site's suppress entry dropped (known-good matches).
+CREATE TABLE suppressed (
+  id          INTEGER PRIMARY KEY,
+  rule_id     TEXT NOT NULL,
+  artifact_id INTEGER REFERENCES artifacts(id),
+  line        INTEGER,
+  text        TEXT,
+  reason      TEXT NOT NULL,
+  suppress_at TEXT NOT NULL,     -- file:line:column of the suppress entry
+  syscall_id  INTEGER,           -- the row's call or application error, so
+  app_error_id INTEGER           -- that the fallback does not report it again
 );
 
 -- Failed calls, with the line that shows the errno (the resumed one for

@@ -40,6 +40,6 @@ check "the failure says where and why" grep -qF \
 sed -e 's/expect: absent/expect: sometimes/' "$TMP/good/site-eacces.yaml" >"$TMP/malformed/site-eacces.yaml"
 expect_status 1 "a malformed test is a rule error" "$MKPM" rules test --no-site-rules "$TMP/malformed"
 check "malformed test: file:line:column" contains "$TMP/err" \
-  "$TMP/malformed/site-eacces.yaml:13:13: expect must be first, fires or absent, not 'sometimes'"
+  "$TMP/malformed/site-eacces.yaml:13:13: expect must be first, fires, absent or ruled_out, not 'sometimes'"
 
 finish
