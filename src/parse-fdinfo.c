@@ -350,6 +350,7 @@ line(void *vst, const char *s, size_t n, long lineno, const char **why)
 		}
 		n -= (size_t)(c + 1 - s);
 		s = c + 1;
+		c = memchr(s, ':', n);
 	}
 	if (has_prefix(s, n, "pos:")) {
 		start(st, lineno);

@@ -153,14 +153,16 @@ sniff(const char *buf, size_t len, const char *name)
 
 		if (n && p[n - 1] == '\r')
 			n--;
-		if (memchr(p, '\0', n))
-			return 0;
 		if (n) {
+			const char *t = p;
+			size_t tn = n;
+
+			trim(&t, &tn);
 			lines++;
-			r = keyed(p, n, &k, &v, &form);
+			r = memchr(p, '\0', n) ? 0 : keyed(p, n, &k, &v, &form);
 			if (r == 1)
 				ours++;
-			else if (number(p, n, &v))
+			else if (number(t, tn, &v))
 				bare++;
 			else if (p[0] == '$' || p[0] == '#')
 				named += key_in(p, n) >= 0;
@@ -169,7 +171,8 @@ sniff(const char *buf, size_t len, const char *name)
 		}
 		p = nl ? nl + 1 : end;
 	}
-	if ((ours || (bare && named)) && other == 0)
+	/* Mostly limit lines (a cut or garbled line or two may follow). */
+	if ((ours || (bare && named)) && ours + named > other)
 		return 85;
 	if (bare == 1 && lines == 1 && name_key(name) >= 0)
 		return 70;

@@ -345,8 +345,20 @@ sniff_proc(const char *buf, size_t len, const char *name)
 {
 	const char *nl = memchr(buf, '\n', len);
 
+	size_t n = nl ? (size_t)(nl - buf) : len;
+
 	(void)name;
-	return is_proc_header(buf, nl ? (size_t)(nl - buf) : len) ? 95 : 0;
+	if (is_proc_header(buf, n))
+		return 95;
+	/* A copy without its header: a known label, then the column gap. */
+	for (size_t i = 0; i < sizeof(proc_names) / sizeof(proc_names[0]); i++) {
+		size_t k = strlen(proc_names[i].label);
+
+		if (n > k + 2 && memcmp(buf, proc_names[i].label, k) == 0 &&
+		    buf[k] == ' ' && buf[k + 1] == ' ')
+			return 80;
+	}
+	return 0;
 }
 
 /* Is s a line of `ulimit -a` output (any shell)? */

@@ -316,7 +316,7 @@ table_row(struct st *st, const char *s, size_t n, long lineno)
 	nn = n - st->name_at;
 	v[LF_FD] = val_text(fd, fdn);
 	split_fd(fd, fdn, v);
-	v[LF_TYPE] = val_text(type, tn);
+	v[LF_TYPE] = tn ? val_text(type, tn) : val_null();
 	v[LF_NAME] = val_text(name, nn);
 	v[LF_KIND] = val_str(classify(fd, fdn, type, tn, name, nn));
 	v[LF_RAW] = val_text(s, n);
@@ -408,8 +408,9 @@ flush_file(struct st *st)
 	/* The table's NODE shows the protocol (TCP) for IP sockets. */
 	v[LF_NODE] = st->node.set ? fv(&st->node) : fv(&st->proto);
 	v[LF_NAME] = fv(&st->name);
-	v[LF_KIND] = val_str(classify(st->fd.s, st->fd.n, st->type.s,
-	    st->type.n, st->name.s, st->name.n));
+	v[LF_KIND] = val_str(classify(st->fd.s, st->fd.n,
+	    st->type.set ? st->type.s : "", st->type.set ? st->type.n : 0,
+	    st->name.set ? st->name.s : "", st->name.set ? st->name.n : 0));
 	v[LF_RAW] = val_text(buf_str(&st->raw), st->raw.len);
 	st->ctx->sink->row(st->ctx->sink->ctx, &lsof_table, v);
 }
@@ -438,6 +439,10 @@ field(struct st *st, const char *s, size_t n, long lineno)
 	switch (c) {
 	case 'p':
 		flush_file(st);
+		if (!dec(v, vn, &(int64_t){ 0 })) {
+			st->pid.set = 0;
+			return "lsof -F p field without a process id";
+		}
 		st->pid.set = st->cmd.set = st->uid.set = st->login.set = 0;
 		st->tid.set = 0;
 		fset(&st->pid, v, vn);
