@@ -70,6 +70,24 @@ static const struct rec_table *const pprof_tables[] = {
 
 /* ---- shared output: one sample and its frames ---- */
 
+/*
+ * Bounds on what one sample may expand to: a protobuf sample can name the
+ * same location thousands of times and a location can hold thousands of
+ * inlined lines, so a small hostile input could otherwise produce huge
+ * rows.  Go itself records at most 128 frames per stack.
+ */
+#define MAX_FRAMES 1024		/* frames stored per sample */
+#define MAX_TEXT 4096		/* bytes of a rendered stack, label list or type list */
+#define MAX_NAME 4096		/* bytes of a function or file name stored */
+/*
+ * Records of one artifact may hold at most this many bytes of text: a
+ * profile's strings are stored once and referenced by every frame, so its
+ * records are far larger than the profile (about 50 times for Go's), and
+ * a hostile one could make them unbounded.
+ */
+#define BUDGET(n) ((n) < (size_t)2 * 1024 * 1024 ? (size_t)(n) * 256 + 16 * 1024 * 1024 : \
+	(size_t)512 * 1024 * 1024)
+
 /* A frame to store; strings point into the artifact's data. */
 struct frame {
 	const char *fn, *file;
@@ -81,11 +99,15 @@ struct frame {
 };
 
 /* Growable arrays, reused across samples (no allocation per sample). */
-struct frames { struct frame *v; size_t n, cap; };
+struct frames { struct frame *v; size_t n, cap; long dropped; };
 
 static void
 frames_push(struct frames *f, const struct frame *x)
 {
+	if (f->n == MAX_FRAMES) {
+		f->dropped++;
+		return;
+	}
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 32;
 		f->v = xrealloc(f->v, f->cap * sizeof(*f->v));
@@ -98,6 +120,10 @@ struct out {
 	const char *profile;	/* "block" | "mutex" */
 	struct frames fr;
 	struct buf stack, labels, tmp;
+	size_t budget, used;	/* bytes of record text allowed, emitted */
+	long over;		/* samples not stored for the budget */
+	long first_over;
+	long long_names;	/* names cut at MAX_NAME */
 };
 
 static void
@@ -138,15 +164,30 @@ emit_sample(struct out *o, long lineno, long idx, struct val count,
 {
 	struct val v[PS__COUNT];
 	char addr[24];
+	size_t cost = raw_n + o->labels.len + 64;
 
+	for (size_t i = 0; i < o->fr.n; i++)
+		cost += 2 * (o->fr.v[i].fn_n < MAX_NAME ? o->fr.v[i].fn_n : MAX_NAME) +
+		    (o->fr.v[i].file_n < MAX_NAME ? o->fr.v[i].file_n : MAX_NAME) + 64;
+	if (o->used + cost > o->budget) {
+		if (o->over++ == 0)
+			o->first_over = idx;
+		o->fr.dropped = 0;
+		return;
+	}
+	o->used += cost;
 	buf_reset(&o->stack);
 	for (size_t i = 0; i < o->fr.n; i++) {
 		const struct frame *f = &o->fr.v[i];
 
+		if (o->stack.len > MAX_TEXT) {
+			buf_adds(&o->stack, " < ...");
+			break;
+		}
 		if (i > 0)
 			buf_adds(&o->stack, " < ");
 		if (f->fn != NULL)
-			buf_add(&o->stack, f->fn, f->fn_n);
+			buf_add(&o->stack, f->fn, f->fn_n < MAX_TEXT ? f->fn_n : MAX_TEXT);
 		else if (f->has_addr)
 			buf_printf(&o->stack, "0x%" PRIx64, f->addr);
 		else
@@ -165,6 +206,14 @@ emit_sample(struct out *o, long lineno, long idx, struct val count,
 	v[PS_STACK] = o->fr.n ? val_text(o->stack.s, o->stack.len) : val_null();
 	v[PS_RAW] = val_text(raw, raw_n);
 	o->ctx->sink->row(o->ctx->sink->ctx, &t_samples, v);
+	if (o->fr.dropped) {
+		char why[120];
+
+		snprintf(why, sizeof(why), "sample %ld: stack deeper than %d frames; "
+		    "the deeper ones are not stored", idx, MAX_FRAMES);
+		problem(o, lineno, why, NULL, 0);
+		o->fr.dropped = 0;
+	}
 
 	for (size_t i = 0; i < o->fr.n; i++) {
 		const struct frame *f = &o->fr.v[i];
@@ -174,8 +223,10 @@ emit_sample(struct out *o, long lineno, long idx, struct val count,
 		w[PF_LINE] = f->lineno > 0 ? val_int(f->lineno) : val_null();
 		w[PF_SAMPLE] = val_int(idx);
 		w[PF_DEPTH] = val_int((int64_t)i);
-		w[PF_FUNC] = val_text(f->fn, f->fn_n);
-		w[PF_FILE] = val_text(f->file, f->file_n);
+		if (f->fn_n > MAX_NAME || f->file_n > MAX_NAME)
+			o->long_names++;
+		w[PF_FUNC] = val_text(f->fn, f->fn_n < MAX_NAME ? f->fn_n : MAX_NAME);
+		w[PF_FILE] = val_text(f->file, f->file_n < MAX_NAME ? f->file_n : MAX_NAME);
 		w[PF_SRC_LINE] = f->src_line >= 0 ? val_int(f->src_line) : val_null();
 		w[PF_ADDR] = f->has_addr ? val_str(addr) : val_null();
 		o->ctx->sink->row(o->ctx->sink->ctx, &t_frames, w);
@@ -1029,7 +1080,7 @@ loc_frames(struct out *o, const struct prof *pr, uint64_t id,
 	}
 	fr.addr = l->address;
 	fr.has_addr = l->address != 0;
-	for (b = l->lines; b.p < b.end;) {
+	for (b = l->lines; b.p < b.end && o->fr.n < MAX_FRAMES;) {
 		struct frame x = fr;
 		struct pb lb;
 
@@ -1056,6 +1107,8 @@ loc_frames(struct out *o, const struct prof *pr, uint64_t id,
 		}
 		frames_push(&o->fr, &x);
 	}
+	if (b.p < b.end)
+		o->fr.dropped++;	/* stopped at MAX_FRAMES */
 	if (o->fr.n == before)
 		frames_push(&o->fr, &fr);
 }
@@ -1083,6 +1136,8 @@ label_text(struct out *o, const struct prof *pr, struct pb b,
 		else if (f.num == 4)
 			unit = f.v;
 	}
+	if (o->labels.len > MAX_TEXT)
+		return;
 	if (o->labels.len)
 		buf_adds(&o->labels, "; ");
 	str_ref(pr, key, &s, &n, m, idx);
@@ -1141,8 +1196,13 @@ prof_sample(struct out *o, const struct prof *pr, const struct roles *r,
 		if (d > -9.2e18 && d < 9.2e18)
 			delay = val_int((int64_t)d);
 	}
-	for (size_t i = 0; i < locs->n; i++)
+	for (size_t i = 0; i < locs->n; i++) {
+		if (o->fr.n == MAX_FRAMES) {
+			o->fr.dropped++;
+			break;
+		}
 		loc_frames(o, pr, locs->v[i], m, idx);
+	}
 	emit_sample(o, 0, idx, count, delay, val_null(), NULL, 0);
 }
 
@@ -1188,7 +1248,7 @@ static void
 prof_meta(struct out *o, const struct prof *pr)
 {
 	buf_reset(&o->tmp);
-	for (size_t i = 0; i < pr->nst; i++) {
+	for (size_t i = 0; i < pr->nst && o->tmp.len <= MAX_TEXT; i++) {
 		if (i)
 			buf_addc(&o->tmp, ',');
 		vtype_text(&o->tmp, pr, &pr->st[i]);
@@ -1275,7 +1335,7 @@ parse_proto(struct out *o, const unsigned char *data, size_t n)
 	}
 	if (r.count < 0 && r.delay < 0) {
 		buf_reset(&o->tmp);
-		for (size_t i = 0; i < pr.nst; i++) {
+		for (size_t i = 0; i < pr.nst && o->tmp.len <= MAX_TEXT; i++) {
 			if (i)
 				buf_addc(&o->tmp, ',');
 			vtype_text(&o->tmp, &pr, &pr.st[i]);
@@ -1495,6 +1555,7 @@ parse_blob(const struct parse_ctx *ctx, const unsigned char *data, size_t n,
 
 	o.ctx = ctx;
 	o.profile = want;
+	o.budget = BUDGET(n);
 	if (n == 0)
 		problem(&o, 0, "empty profile", NULL, 0);
 	else if (text_starts((const char *)data, n, "---"))
@@ -1513,6 +1574,21 @@ parse_blob(const struct parse_ctx *ctx, const unsigned char *data, size_t n,
 		meta_row(&o, 0, "profile", want);
 		meta_row(&o, 0, "kind_from", basis);
 		parse_proto(&o, data, n);
+	}
+	if (o.over) {
+		char why[200];
+
+		snprintf(why, sizeof(why), "records would exceed %zu bytes: %ld "
+		    "samples not stored (from sample %ld)", o.budget, o.over,
+		    o.first_over);
+		problem(&o, 0, why, NULL, 0);
+	}
+	if (o.long_names) {
+		char why[120];
+
+		snprintf(why, sizeof(why), "%ld function or file names cut at %d "
+		    "bytes", o.long_names, MAX_NAME);
+		problem(&o, 0, why, NULL, 0);
 	}
 	free(o.fr.v);
 	buf_free(&o.stack);
