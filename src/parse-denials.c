@@ -459,9 +459,12 @@ line_audit(void *vst, const char *s, size_t n, long lineno, const char **why)
 	return 1;
 }
 
-/* Lines of buf that line() of the given kind would take, out of the first 20. */
+/*
+ * Lines of buf that line() of the given kind would take, out of the first
+ * 20 (*total); *first says whether the first one is such a line.
+ */
 static int
-sniff_count(const char *buf, size_t len, int audit, int *total)
+sniff_count(const char *buf, size_t len, int audit, int *total, int *first)
 {
 	const char *p = buf, *end = buf + len;
 	int good = 0;
@@ -479,6 +482,8 @@ sniff_count(const char *buf, size_t len, int audit, int *total)
 		if (n && p[n - 1] == '\r')
 			n--;
 		if (n) {
+			int was = good;
+
 			(*total)++;
 			if (audit) {
 				m = p;
@@ -493,6 +498,8 @@ sniff_count(const char *buf, size_t len, int audit, int *total)
 			    memchr(p, ']', n < 40 ? n : 40)) ||
 			    (syslog_prefix(p, n, &ts, &tn, &kernel) && kernel))
 				good++;
+			if (*total == 1)
+				*first = good > was;
 		}
 		p = nl ? nl + 1 : end;
 	}
@@ -502,19 +509,21 @@ sniff_count(const char *buf, size_t len, int audit, int *total)
 static int
 sniff_kernel(const char *buf, size_t len, const char *name)
 {
-	int total, good = sniff_count(buf, len, 0, &total);
+	int total, first = 0, good = sniff_count(buf, len, 0, &total, &first);
 
 	(void)name;
-	return total > 0 && good * 2 > total ? 75 : 0;
+	/* The first line and at least half of the first 20 are the log's. */
+	return first && good * 2 >= total ? 75 : 0;
 }
 
 static int
 sniff_audit(const char *buf, size_t len, const char *name)
 {
-	int total, good = sniff_count(buf, len, 1, &total);
+	int total, first = 0, good = sniff_count(buf, len, 1, &total, &first);
 
 	(void)name;
-	return total > 0 && good * 2 > total ? 90 : 0;
+	/* An audit record first is specific enough; else most lines. */
+	return first ? 90 : (good * 2 > total ? 80 : 0);
 }
 
 static void *

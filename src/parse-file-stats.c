@@ -166,11 +166,20 @@ static void
 split_arrow(const char *s, size_t n, const char **name, size_t *nn,
     const char **tgt, size_t *tn)
 {
+	size_t from = 0;
+
 	*name = s;
 	*nn = n;
 	*tgt = NULL;
 	*tn = 0;
-	for (size_t i = 0; i + 4 <= n; i++)
+	/* A quoted name ('a -> b') may hold the arrow itself. */
+	if (n > 1 && (s[0] == '\'' || s[0] == '"')) {
+		const char *q = memchr(s + 1, s[0], n - 1);
+
+		if (q)
+			from = (size_t)(q - s);
+	}
+	for (size_t i = from; i + 4 <= n; i++)
 		if (memcmp(s + i, " -> ", 4) == 0) {
 			*nn = i;
 			*tgt = s + i + 4;
