@@ -295,6 +295,43 @@ test_applog(void)
 	s = applog("starting worker pool", 0, &cl);
 	ok(cl && *s == '\0', "main format: plain line claimed, nothing stored");
 	free(s);
+	s = applog("2026/11/28 10:00:00.5 failed to create directory \"/x/y\": mkdir /x/y: permission denied",
+	    0, &cl);
+	ok(strstr(s, "op=mkdir;") && strstr(s, "path=/x/y;") &&
+	    strstr(s, "ts_text=2026/11/28 10:00:00.5;"), "wrapped error: innermost op and path, microseconds");
+	free(s);
+	s = applog("panic: mkdir /p: read-only file system", 1, &cl);
+	ok(cl && strstr(s, "kind=panic;") && strstr(s, "path=/p;") && strstr(s, "errno=EROFS;"),
+	    "panic with a *PathError value, claimed inside another stream");
+	free(s);
+	s = applog("fatal error: all goroutines are asleep - deadlock!", 0, &cl);
+	ok(strstr(s, "kind=fatal;") && strstr(s, "err_text=all goroutines are asleep - deadlock!;"),
+	    "fatal error");
+	free(s);
+	s = applog("{\"time\":\"2026-11-28T10:00:02Z\",\"level\":\"ERROR\",\"error\":\"mkdir /j: no space left on device\"}",
+	    1, &cl);
+	ok(cl && strstr(s, "ts_text=2026-11-28T10:00:02Z;") && strstr(s, "errno=ENOSPC;"),
+	    "JSON log: time key and error value");
+	free(s);
+	s = applog("OSError: [Errno 28] No space left on device: '/d/x'", 0, &cl);
+	ok(strstr(s, "kind=python;") && strstr(s, "path=/d/x;") && strstr(s, "errno=ENOSPC;"),
+	    "Python [Errno N]");
+	free(s);
+	s = applog("Error: EMFILE: too many open files, watch '/w'", 0, &cl);
+	ok(strstr(s, "kind=node;") && strstr(s, "op=watch;") && strstr(s, "path=/w;") &&
+	    strstr(s, "errno=EMFILE;"), "Node error code");
+	free(s);
+	s = applog("java.nio.file.AccessDeniedException: /srv/j", 0, &cl);
+	ok(strstr(s, "kind=java;") && strstr(s, "path=/srv/j;") && strstr(s, "errno=EACCES;"),
+	    "Java nio exception");
+	free(s);
+	s = applog("mkdir: cannot create directory '/m': Permission denied", 0, &cl);
+	ok(strstr(s, "kind=shell;") && strstr(s, "op=mkdir;") && strstr(s, "path=/m;") &&
+	    strstr(s, "errno=EACCES;"), "coreutils strerror text");
+	free(s);
+	s = applog("mkdir: cannot create directory '/m': Permission denied", 1, &cl);
+	ok(cl && strstr(s, "kind=shell;"), "shell error claimed inside another stream");
+	free(s);
 }
 
 int
