@@ -31,6 +31,8 @@ srcdir=${1:-.}
 : "${FUZZ_JOBS:=1}" "${FUZZ_WORK:=fuzz/work}" "${FUZZ_ONLY:=}" "${FUZZ_FORK:=1}"
 UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$(cd "$srcdir" && pwd)/fuzz/ubsan.supp"
 export UBSAN_OPTIONS
+FUZZ_GUARD=1		# fuzz-sniff: the head against a PROT_NONE page
+export FUZZ_GUARD
 W=$FUZZ_WORK
 mkdir -p "$W/obj" "$W/bin" "$W/corpus" "$W/crashes" "$W/logs"
 : >"$W/started"		# crashes newer than this are this run's
@@ -85,11 +87,11 @@ one() {
     -max_len="$FUZZ_MAX_LEN" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$W/crashes/$name-" \
     "$@" >"$W/logs/$name.log" 2>&1 && rc=0 || rc=$?
-  execs=$(grep -o 'exec/s: [0-9]*' "$W/logs/$name.log" | tail -n 1)
+  execs=$(grep -o '^#[0-9]*' "$W/logs/$name.log" | tail -n 1 | tr -d '#')
   cov=$(grep -o 'cov: [0-9]*' "$W/logs/$name.log" | tail -n 1)
   crashes=$(find "$W/crashes" -type f \( -name "$name-crash-*" -o -name "$name-leak-*" \
     -o -name "$name-timeout-*" -o -name "$name-oom-*" \) -newer "$W/started" | wc -l)
-  echo "fuzz: $name: exit $rc, ${cov:-cov: ?}, ${execs:-exec/s: ?}, $crashes new fault input(s)"
+  echo "fuzz: $name: exit $rc, ${execs:-?} inputs run, ${cov:-cov: ?}, $crashes new fault input(s)"
 }
 export W REG FUZZ_SECONDS FUZZ_MAX_LEN FUZZ_FORK
 for run in $FUZZ_ONLY; do
