@@ -48,7 +48,7 @@ static const char *const samples_cols[PS__COUNT] = {
 	"labels", "stack", "raw",
 };
 static const struct rec_table t_samples = {
-	-1, "pprof_samples", PS__COUNT, samples_cols
+	.id = -1, .name = "pprof_samples", .ncols = PS__COUNT, .cols = samples_cols,
 };
 
 enum { PF_LINE, PF_SAMPLE, PF_DEPTH, PF_FUNC, PF_FILE, PF_SRC_LINE, PF_ADDR,
@@ -57,12 +57,14 @@ static const char *const frames_cols[PF__COUNT] = {
 	"line", "sample_idx", "depth", "func", "file", "src_line", "addr",
 };
 static const struct rec_table t_frames = {
-	-1, "pprof_frames", PF__COUNT, frames_cols
+	.id = -1, .name = "pprof_frames", .ncols = PF__COUNT, .cols = frames_cols,
 };
 
 enum { PM_LINE, PM_KEY, PM_VALUE, PM__COUNT };
 static const char *const meta_cols[PM__COUNT] = { "line", "key", "value" };
-static const struct rec_table t_meta = { -1, "pprof_meta", PM__COUNT, meta_cols };
+static const struct rec_table t_meta = {
+	.id = -1, .name = "pprof_meta", .ncols = PM__COUNT, .cols = meta_cols,
+};
 
 static const struct rec_table *const pprof_tables[] = {
 	&t_samples, &t_frames, &t_meta, NULL
