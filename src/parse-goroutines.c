@@ -42,9 +42,15 @@ static const char *const crashes_cols[] = {
 };
 enum { C_LINE, C_KIND, C_MESSAGE, C_SIGNAL, C_RAW, C__COUNT };
 
-static const struct rec_table t_goroutines = { -1, "goroutines", G__COUNT, goroutines_cols };
-static const struct rec_table t_frames = { -1, "goroutine_frames", F__COUNT, frames_cols };
-static const struct rec_table t_crashes = { -1, "go_crashes", C__COUNT, crashes_cols };
+static const struct rec_table t_goroutines = {
+	.id = -1, .name = "goroutines", .ncols = G__COUNT, .cols = goroutines_cols,
+};
+static const struct rec_table t_frames = {
+	.id = -1, .name = "goroutine_frames", .ncols = F__COUNT, .cols = frames_cols,
+};
+static const struct rec_table t_crashes = {
+	.id = -1, .name = "go_crashes", .ncols = C__COUNT, .cols = crashes_cols,
+};
 static const struct rec_table *const goroutine_tables[] = {
 	&t_goroutines, &t_frames, &t_crashes, NULL,
 };
