@@ -500,6 +500,9 @@ rules_parse(const char *file, const char *text, size_t len,
 			}
 		if (r->penalty <= 0)
 			r->penalty = 0.10;
+		/* A check has no cause to weigh: its weight is its penalty. */
+		if (r->weight <= 0)
+			r->weight = r->penalty;
 		if (r->fix == NULL)
 			r->fix = xstrdup("");
 	} else {

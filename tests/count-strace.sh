@@ -10,8 +10,9 @@
 # A call line cut by strace's own stderr message ends with its
 # ` <unfinished ...>` on the next line; that line counts as the marker.
 # Files: everything under fixtures/strace/, fixtures/bundles/*/ and
-# fixtures/example-incident/ (.gz through zcat); a file both sides count
-# 0 for (logs, df output ...) passes trivially.
+# fixtures/example-incident/ (.gz through zcat); a file with no complete
+# call line (`) = `) is not a trace and counts 0 (`ulimit -a` output has
+# `time(seconds)` lines); a file both sides count 0 for passes trivially.
 # Exit: 0 pass, 1 mismatch, 77 skip (no binary), 99 framework error.
 
 MKPM=${MKPM:-./mkpostmortem}
@@ -37,6 +38,8 @@ count() {
 		sub(/^[0-9]+\.[0-9]+ /, "", b)
 		sub(/^ *[0-9]+\.[0-9]+ /, "", b)
 		sub(/^\(\+ *[0-9.]+\) /, "", b)
+		if (b ~ /\) += /)
+			complete++
 		if (b ~ /^([A-Za-z_][A-Za-z_0-9]*|\?\?\?)\(/) {
 			calls++
 			name = b; sub(/\(.*/, "", name)
@@ -51,7 +54,7 @@ count() {
 			if (pend[k] > 0) pend[k]--; else orphans++
 		}
 	}
-	END { print calls + orphans }'
+	END { print (complete > 0 ? calls + orphans : 0) }'
 }
 
 fail=0 n=0

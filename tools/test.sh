@@ -5,6 +5,21 @@
 # and passes its own tests).
 set -eu
 cd "$(dirname "$0")/.."
+# What only the tests need: a real browser for the HTML report's test,
+# ImageMagick to look at its screenshot, script(1) for the terminal tests.
+test_pkgs="chromium imagemagick bsdutils openssl"
+missing=""
+for p in $test_pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+    missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  echo "test: installing$missing"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+fi
 tools/setup.sh --enable-asan --enable-ubsan --enable-werror
 status=0
 make -j"$(nproc)" check || status=$?
