@@ -13,6 +13,18 @@
 
 #define HEAD_BYTES (64 * 1024)
 
+#define PROGRESS_EVERY (4u << 20)
+
+static ingest_progress_fn progress_fn;
+static void *progress_ctx;
+
+void
+ingest_set_progress(ingest_progress_fn fn, void *ctx)
+{
+	progress_fn = fn;
+	progress_ctx = ctx;
+}
+
 struct counting {
 	const struct sink *next;
 	long rows, problems;
@@ -264,7 +276,7 @@ ingest_file(const char *abspath, const char *relpath, uint64_t size,
 	slots[0].claimed = 0;
 	drv.nslots = 1;
 
-	for (;;) {
+	for (uint64_t next_report = PROGRESS_EVERY;;) {
 		const char *line, *why = "not understood";
 		size_t len, full;
 		unsigned fl;
@@ -275,6 +287,11 @@ ingest_file(const char *abspath, const char *relpath, uint64_t size,
 		if (rc <= 0)
 			break;
 		ln = lr_lineno(r);
+		if (progress_fn && lr_bytes(r) >= next_report) {
+			progress_fn(progress_ctx, relpath, lr_bytes(r), size,
+			    lr_compressed(r));
+			next_report = lr_bytes(r) + PROGRESS_EVERY;
+		}
 		info.lines = ln;
 		if (fl & LR_TOOLONG) {
 			char reason[128];
@@ -325,6 +342,8 @@ ingest_file(const char *abspath, const char *relpath, uint64_t size,
 		info.note = "no line of the detected format";
 	}
 done:
+	if (progress_fn)
+		progress_fn(progress_ctx, relpath, UINT64_MAX, size, info.compressed);
 	info.bytes = r ? lr_bytes(r) : 0;
 	info.records = cnt.rows;
 	info.errors = cnt.problems;

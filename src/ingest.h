@@ -42,6 +42,16 @@ void ingest_file(const char *abspath, const char *relpath, uint64_t size,
     const char *forced_type, const struct limits *limits,
     const struct artifact_sink *as, struct artifact_info *info_out);
 
+/*
+ * Progress of a long ingest: called about every 4 MiB read with the
+ * artifact, the (decompressed) bytes read so far and its size on disk,
+ * and once with done == UINT64_MAX when the artifact is finished.  NULL
+ * (the default) costs nothing.
+ */
+typedef void (*ingest_progress_fn)(void *ctx, const char *rel, uint64_t done,
+    uint64_t size, int compressed);
+void ingest_set_progress(ingest_progress_fn fn, void *ctx);
+
 /* pid suffix of a strace -ff output name ("trace.1234" → 1234), else 0. */
 long ingest_pid_from_name(const char *name);
 

@@ -7,6 +7,7 @@
 #include "dump.h"
 #include "eval.h"
 #include "ingest.h"
+#include "json.h"
 #include "parser.h"
 #include "rank.h"
 #include "re.h"
@@ -264,6 +265,46 @@ run_dump(const char *target, const struct options *o)
 	return rc;
 }
 
+/*
+ * The progress line on stderr while a big bundle is read, only when
+ * stderr is a terminal: the file, how much of it is read, the rate.
+ * Control characters of a file name are not printed raw (term_string).
+ */
+struct progress {
+	double start, file_start;
+	const char *file;
+	int shown;
+};
+
+static void
+show_progress(void *ctx, const char *rel, uint64_t done, uint64_t size,
+    int compressed)
+{
+	struct progress *p = ctx;
+	double t = now(), mb = (double)done / 1048576.0;
+
+	if (p->file != rel) {
+		p->file = rel;
+		p->file_start = t;
+	}
+	if (done == UINT64_MAX) {
+		if (p->shown)
+			fputs("\r\033[K", stderr);
+		p->shown = 0;
+		return;
+	}
+	fputs("\r\033[Kreading ", stderr);
+	term_cstr(stderr, rel);
+	if (compressed || size == 0)
+		fprintf(stderr, "  %.1f MB", mb);
+	else
+		fprintf(stderr, "  %.1f of %.1f MB", mb, (double)size / 1048576.0);
+	if (t > p->file_start)
+		fprintf(stderr, "  %.0f MB/s", mb / (t - p->file_start));
+	fflush(stderr);
+	p->shown = 1;
+}
+
 static const char *
 type_for(const void *ctx, const char *rel)
 {
@@ -298,6 +339,15 @@ run_analysis(const char *bundle, const struct options *o)
 	ao.limits = &o->limits;
 	ao.forced_type = type_for;
 	ao.type_ctx = o;
+	{
+		static struct progress prog;
+		const char *term = getenv("TERM");
+
+		if (isatty(STDERR_FILENO) && !(term && strcmp(term, "dumb") == 0)) {
+			prog.start = now();
+			ingest_set_progress(show_progress, &prog);
+		}
+	}
 	switch (analyse(&ao, &rs, &a, &err)) {
 	case ANALYSE_OK:
 		break;
