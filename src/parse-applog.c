@@ -57,12 +57,15 @@ static size_t
 clock_at(const char *s, size_t n, double *ts)
 {
 	int Y, M, D, h, m, sec;
-	char sep;
+	char sep, head[20];
 	size_t i;
 
 	if (n < 19 || !isdigit((unsigned char)s[0]))
 		return 0;
-	if (sscanf(s, "%4d%c%2d%*c%2d%*c%2d:%2d:%2d", &Y, &sep, &M, &D, &h, &m,
+	/* sscanf needs a string: the line (or a sniffed head) may not be one. */
+	memcpy(head, s, 19);
+	head[19] = '\0';
+	if (sscanf(head, "%4d%c%2d%*c%2d%*c%2d:%2d:%2d", &Y, &sep, &M, &D, &h, &m,
 	    &sec) != 7 || (sep != '/' && sep != '-'))
 		return 0;
 	if (!(s[10] == ' ' || s[10] == 'T') || s[13] != ':' || s[16] != ':' ||
@@ -96,10 +99,14 @@ static size_t
 klog_at(const char *s, size_t n, double *ts)
 {
 	int mo, d, h, m, sec, len = 0;
+	char head[14];
 
-	if (n < 15 || strchr("IWEF", s[0]) == NULL || !isdigit((unsigned char)s[1]))
+	if (n < 15 || s[0] == '\0' || strchr("IWEF", s[0]) == NULL ||
+	    !isdigit((unsigned char)s[1]))
 		return 0;
-	if (sscanf(s + 1, "%2d%2d %2d:%2d:%2d%n", &mo, &d, &h, &m, &sec, &len) != 5 ||
+	memcpy(head, s + 1, 13);	/* a bounded string for sscanf */
+	head[13] = '\0';
+	if (sscanf(head, "%2d%2d %2d:%2d:%2d%n", &mo, &d, &h, &m, &sec, &len) != 5 ||
 	    len != 13 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || m > 59 ||
 	    sec > 60)
 		return 0;
@@ -167,15 +174,19 @@ keyed_time(const char *s, size_t n, struct stamp *t)
 				t->tlen = len;
 				return 1;
 			} else if (rest > 0 && isdigit((unsigned char)*v)) {
-				char *e;
-				double epoch = strtod(v, &e);
+				char num[32], *e;
+				size_t nl = rest < sizeof(num) - 1 ? rest : sizeof(num) - 1;
+				double epoch;
 
-				if (e - v >= 10 && epoch > 1e9 && epoch < 1e11) {
+				memcpy(num, v, nl);	/* strtod needs a string */
+				num[nl] = '\0';
+				epoch = strtod(num, &e);
+				if (e - num >= 10 && epoch > 1e9 && epoch < 1e11) {
 					long long whole = (long long)epoch;
 
 					t->ts = (double)(whole % 86400) + (epoch - (double)whole);
 					t->text = v;
-					t->tlen = (size_t)(e - v);
+					t->tlen = (size_t)(e - num);
 					return 1;
 				}
 			}
@@ -225,10 +236,10 @@ word_before(const char *msg, const char *at, const char *w)
 
 	if ((size_t)(at - msg) < n)
 		return 0;
-	if (strncmp(at - n, w, n) != 0)
+	if (memcmp(at - n, w, n) != 0)
 		return 0;
 	/* Start of message, or after a space, quote, colon or bracket. */
-	return at - n == msg || strchr(" \t\"'`:([{=", at[-n - 1]) != NULL;
+	return at - n == msg || strchr(" \t\"'`:([{=", *(at - n - 1)) != NULL;
 }
 
 struct found {
@@ -256,7 +267,8 @@ find_error(const char *msg, size_t n, struct found *f)
 			elen = strlen(en->text);
 		else {
 			for (size_t k = 0; k < sizeof(fs_texts) / sizeof(fs_texts[0]); k++)
-				if (strncmp(e, fs_texts[k], strlen(fs_texts[k])) == 0) {
+				if (rest >= strlen(fs_texts[k]) &&
+				    memcmp(e, fs_texts[k], strlen(fs_texts[k])) == 0) {
 					elen = strlen(fs_texts[k]);
 					break;
 				}
