@@ -110,7 +110,8 @@ one "$1"' sh {}
 found=$(find "$W/crashes" -type f -newer "$W/started" | LC_ALL=C sort)
 if [ -n "$found" ]; then
   echo "fuzz: $(echo "$found" | wc -l) input(s) found a fault (logs in $W/logs):"
-  echo "$found" | sed 's/^/  /'
+  echo "$found" | head -n 20 | sed 's/^/  /'
+  [ "$(echo "$found" | wc -l)" -le 20 ] || echo "  ..."
   exit 1
 fi
 echo "fuzz: no crash, leak or timeout"
