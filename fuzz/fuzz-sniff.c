@@ -5,10 +5,9 @@
  * an allocation of exactly that size, so a sniff that reads one byte
  * past len (or relies on a terminator) is caught; the real driver's
  * 64 KiB buffer would hide it.  With FUZZ_GUARD=1 in the environment
- * (make fuzz sets it) the copy ends right at an inaccessible page instead,
- * so an over-read inside libc functions the sanitizer does not check
- * (sscanf's rawmemchr ...) faults too; make check leaves it off while
- * such faults are open (fixtures/fuzz-regressions/README.md).  Each parser is asked under
+ * (make fuzz and make check set it) the copy ends right at an
+ * inaccessible page instead, so an over-read inside libc functions the
+ * sanitizer does not check (sscanf's rawmemchr ...) faults too.  Each parser is asked under
  * a few artifact names, since some use the name as a hint.  The score
  * must be 0..100.  New parsers in src/parsers.c are covered as they land.
  */
