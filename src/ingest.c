@@ -175,6 +175,7 @@ ingest_file(const char *abspath, const char *relpath, uint64_t size,
 	struct artifact_info info = { 0 };
 	struct parse_ctx pctx;
 	struct drv drv = { 0 };
+	struct buf nulbuf = { 0 };
 	struct slot *slots = drv.slots;
 	const struct parser *main_p = NULL;
 	struct lr *r;
@@ -302,10 +303,23 @@ ingest_file(const char *abspath, const char *relpath, uint64_t size,
 			wrap.problem(wrap.ctx, ln, reason, line, len > 200 ? 200 : len);
 			continue;
 		}
-		if (fl & LR_NUL) {
-			wrap.problem(wrap.ctx, ln, "line contains NUL bytes; skipped",
-			    line, len);
-			continue;
+		if ((fl & LR_NUL) && !(main_p->flags & PARSER_NUL_OK)) {
+			/*
+			 * A NUL in a text format is damage, or data (a path with a
+			 * NUL a program logged): read the line with each NUL as
+			 * the two characters \0, and say so.
+			 */
+			wrap.problem(wrap.ctx, ln, "line contains NUL bytes; read with "
+			    "each NUL as \\0", line, len);
+			buf_reset(&nulbuf);
+			for (size_t i = 0; i < len; i++) {
+				if (line[i] == '\0')
+					buf_add(&nulbuf, "\\0", 2);
+				else
+					buf_addc(&nulbuf, line[i]);
+			}
+			line = nulbuf.s;
+			len = nulbuf.len;
 		}
 		if (len == 0)
 			continue;
@@ -326,6 +340,7 @@ ingest_file(const char *abspath, const char *relpath, uint64_t size,
 	}
 	for (size_t i = 0; i < drv.nslots; i++)
 		slots[i].p->finish(slots[i].st);
+	buf_free(&nulbuf);
 
 	info.type = main_p->type;
 	types_buf[0] = '\0';

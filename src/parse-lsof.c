@@ -598,4 +598,5 @@ const struct parser parser_lsof = {
 	.line = line,
 	.finish = finish,
 	.tables = lsof_tables,
+	.flags = PARSER_NUL_OK,
 };

@@ -42,6 +42,7 @@ struct parse_ctx {
 };
 
 #define PARSER_MIXABLE 0x1	/* may claim lines inside another format */
+#define PARSER_NUL_OK  0x2	/* its lines may hold NUL bytes (lsof -F0) */
 
 struct parser {
 	const char *type;	/* artifact type, as in CONTRACT.md */

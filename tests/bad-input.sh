@@ -147,11 +147,11 @@ eq "garbage: store row" "$(sql "SELECT status||'|'||note||'|'||records FROM arti
   "unknown|binary content of no known format|0"
 
 # NUL bytes inside a strace line.
-strace_case nul.strace 20
-eq "nul: line 11 skipped with its reason" "$(errs)" "11|line contains NUL bytes; skipped"
-eq "nul: lines 1-10 and 12-21 loaded" \
+strace_case nul.strace 21
+eq "nul: line 11 read with its NULs as \\0, and said so" "$(errs)" "11|line contains NUL bytes; read with each NUL as \\0"
+eq "nul: lines 1-21 loaded, line 11 too" \
   "$(sql "SELECT min(s.line)||'-'||max(s.line)||' '||sum(s.line = 11) FROM syscalls s JOIN artifacts a ON a.id = s.artifact_id WHERE a.path = '$P'")" \
-  "1-21 0"
+  "1-21 1"
 
 # A 2 MiB line (default --max-line 1 MiB).
 LONGLEN=$(awk 'NR == 11 { print length($0) }' "$B/long.strace")
