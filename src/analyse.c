@@ -74,6 +74,7 @@ analyse(const struct analysis_opts *o, const struct rule_set *rs,
 		goto out;
 	t2 = now();
 	a->t_index = t2 - t1;
+	eval_rule_times = o->rule_times;
 	if (eval_run(store_db(st), rs, &a->fl, &d) != 0) {
 		*err = diag_format(&d);
 		rc = ANALYSE_BAD_RULE;
@@ -87,6 +88,7 @@ analyse(const struct analysis_opts *o, const struct rule_set *rs,
 	a->rep.store = o->db;
 	a->rep.findings = &a->fl;
 	a->rep.regex_limit_hits = re_limit_hits();
+	a->rep.charts = o->charts;
 	if (report_load(store_db(st), &a->rep, err) != 0)
 		goto out;
 	if (store_commit(st, err) != 0) {

@@ -8,6 +8,8 @@
 #ifndef MKPM_ANALYSE_H
 #define MKPM_ANALYSE_H
 
+#include <stdio.h>
+
 #include "parser.h"
 #include "report.h"
 #include "rules.h"
@@ -19,6 +21,8 @@ struct analysis_opts {
 	/* The --type override for a path relative to the bundle, or NULL. */
 	const char *(*forced_type)(const void *ctx, const char *rel);
 	const void *type_ctx;
+	int charts;		/* the report will draw charts (HTML) */
+	FILE *rule_times;	/* if set, print how long each slow rule took */
 };
 
 struct analysis {

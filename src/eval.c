@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 static void finding_free(struct finding *f);
 
@@ -398,6 +399,17 @@ out:
 
 enum run_kind { RUN_CAUSE, RUN_CHECK, RUN_RULED_OUT };
 
+FILE *eval_rule_times;
+
+static double
+seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* 1 if a suppress entry of r matches the row (path, artifact); *by = it. */
 static int
 suppressed_by(struct re **res, const struct rule *r, const char *path,
@@ -521,8 +533,25 @@ note_suppressed(sqlite3 *db, struct finding_list *fl, const struct rule *r,
 	free(at);
 }
 
+static int run_rule1(sqlite3 *db, const struct rule *r, enum run_kind kind,
+    struct finding_list *fl, struct diag *d);
+
+/* Runs one rule's query, timing it for --stats. */
 static int
 run_rule(sqlite3 *db, const struct rule *r, enum run_kind kind,
+    struct finding_list *fl, struct diag *d)
+{
+	double t0 = eval_rule_times ? seconds() : 0;
+	int rc = run_rule1(db, r, kind, fl, d);
+
+	if (eval_rule_times && seconds() - t0 > 0.005)
+		fprintf(eval_rule_times, "mkpostmortem:   rule %s%s: %.3fs\n", r->id,
+		    kind == RUN_RULED_OUT ? " (ruled_out)" : "", seconds() - t0);
+	return rc;
+}
+
+static int
+run_rule1(sqlite3 *db, const struct rule *r, enum run_kind kind,
     struct finding_list *fl, struct diag *d)
 {
 	sqlite3_stmt *s, *art = NULL, *start = NULL;

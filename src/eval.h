@@ -10,6 +10,7 @@
 #define MKPM_EVAL_H
 
 #include <sqlite3.h>
+#include <stdio.h>
 
 #include "rules.h"
 
@@ -70,6 +71,9 @@ int eval_check(sqlite3 *db, const struct rule_set *rs, struct diag *d);
 /* Runs the rules: 0, or -1 with *d (a rule failed while running). */
 int eval_run(sqlite3 *db, const struct rule_set *rs, struct finding_list *fl,
     struct diag *d);
+/* When set, eval_run prints each rule that took over 5 ms to run. */
+extern FILE *eval_rule_times;
+
 /* Writes ranks and scores back to the findings table. */
 int eval_store_ranks(sqlite3 *db, const struct finding_list *fl, char **err);
 void findings_free(struct finding_list *fl);

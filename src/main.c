@@ -339,6 +339,8 @@ run_analysis(const char *bundle, const struct options *o)
 	ao.limits = &o->limits;
 	ao.forced_type = type_for;
 	ao.type_ctx = o;
+	ao.charts = strcmp(o->format, "html") == 0;
+	ao.rule_times = o->stats ? stderr : NULL;
 	{
 		static struct progress prog;
 		const char *term = getenv("TERM");

@@ -358,8 +358,9 @@ report_load(sqlite3 *db, struct report *r, char **err)
 	}
 	sqlite3_finalize(s);
 	s = NULL;
-	if (load_sched(db, r) != 0 || load_calls(db, r) != 0 ||
-	    load_goroutines(db, r) != 0 || load_stacks(db, r) != 0)
+	/* Only the HTML report draws charts: the others skip the queries. */
+	if (r->charts && (load_sched(db, r) != 0 || load_calls(db, r) != 0 ||
+	    load_goroutines(db, r) != 0 || load_stacks(db, r) != 0))
 		goto fail;
 	return 0;
 fail:

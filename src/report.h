@@ -93,6 +93,7 @@ struct report {
 	size_t ngstates;
 	long gdumps;		/* goroutine dumps they come from */
 
+	int charts;		/* load the charts' data (the HTML report's) */
 	struct report_bar *stacks;	/* block/mutex samples by delay */
 	size_t nstacks;
 	char *stacks_profile;	/* "block", "mutex" or "block and mutex" */
