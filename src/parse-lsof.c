@@ -345,6 +345,16 @@ fset(struct fval *f, const char *s, size_t n)
 	return whole;
 }
 
+/* Copies as much of d as fits in out (cap > 0), cut on purpose. */
+static void
+copy_cut(const struct fval *d, char *out, size_t cap)
+{
+	size_t n = d->n < cap - 1 ? d->n : cap - 1;
+
+	memcpy(out, d->s, n);
+	out[n] = '\0';
+}
+
 /* "0xfe00" (Linux dev_t) as lsof's column listing prints it: "254,0". */
 static void
 hex_device(const struct fval *d, char *out, size_t cap)
@@ -353,7 +363,7 @@ hex_device(const struct fval *d, char *out, size_t cap)
 	size_t i = 2;
 
 	if (d->n < 3 || d->s[0] != '0' || d->s[1] != 'x' || d->n > 18) {
-		snprintf(out, cap, "%s", d->s);
+		copy_cut(d, out, cap);
 		return;
 	}
 	for (; i < d->n; i++) {
@@ -362,7 +372,7 @@ hex_device(const struct fval *d, char *out, size_t cap)
 		    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 
 		if (x < 0) {
-			snprintf(out, cap, "%s", d->s);
+			copy_cut(d, out, cap);
 			return;
 		}
 		dev = dev << 4 | (uint64_t)x;
