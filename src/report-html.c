@@ -466,6 +466,81 @@ write_finding(FILE *fp, const struct report *r, const struct finding *f)
 	fputs("</pre>\n</section>\n", fp);
 }
 
+/* Evidence rows of a check or a ruled-out cause. */
+static void
+note_rows(FILE *fp, const struct finding *c, size_t max)
+{
+	fputs("<pre class=\"evidence\">", fp);
+	for (size_t j = 0; j < c->nev && j < max; j++) {
+		fputs("<b>", fp);
+		html_cstr(fp, c->ev[j].artifact);
+		if (c->ev[j].line > 0)
+			fprintf(fp, ":%ld", c->ev[j].line);
+		fputs("</b>: ", fp);
+		html_cstr(fp, c->ev[j].text);
+		fputc('\n', fp);
+	}
+	fputs("</pre>\n", fp);
+}
+
+/* Input checks, causes ruled out and suppressed evidence, when any. */
+static void
+write_notes(FILE *fp, const struct finding_list *fl)
+{
+	if (fl->nchecks) {
+		fputs("<section id=\"checks\">\n<h2>Input checks</h2>\n<p>What the "
+		    "bundle lacks; each lowers the score of the findings it affects."
+		    "</p>\n", fp);
+		for (size_t i = 0; i < fl->nchecks; i++) {
+			const struct finding *c = fl->checks[i];
+
+			fputs("<h3>", fp);
+			html_cstr(fp, c->rule->id);
+			fprintf(fp, " (&minus;%.2f)</h3>\n<p>", c->rule->penalty);
+			html_cstr(fp, c->rule->title);
+			fputs("</p>\n", fp);
+			note_rows(fp, c, 2);
+			if (c->fix && *c->fix) {
+				fputs("<p>Next time: ", fp);
+				html_prose(fp, c->fix);
+				fputs("</p>\n", fp);
+			}
+		}
+		fputs("</section>\n", fp);
+	}
+	if (fl->nruled) {
+		fputs("<section id=\"ruled-out\">\n<h2>Considered and ruled out</h2>\n", fp);
+		for (size_t i = 0; i < fl->nruled; i++) {
+			const struct finding *c = fl->ruled[i];
+
+			fputs("<h3>", fp);
+			html_cstr(fp, c->rule->id);
+			fputs("</h3>\n<p>", fp);
+			html_cstr(fp, c->rule->title);
+			fputs("</p>\n", fp);
+			note_rows(fp, c, 3);
+		}
+		fputs("</section>\n", fp);
+	}
+	if (fl->nsup) {
+		fputs("<section id=\"suppressed\">\n<h2>Suppressed by site rules</h2>\n<ul>\n", fp);
+		for (size_t i = 0; i < fl->nsup; i++) {
+			const struct suppressed_row *sr = &fl->sup[i];
+
+			fputs("<li><b>", fp);
+			html_cstr(fp, sr->rule->id);
+			fputs("</b> at ", fp);
+			html_cstr(fp, sr->artifact);
+			if (sr->line > 0)
+				fprintf(fp, ":%ld", sr->line);
+			fputs(": ", fp);
+			html_cstr(fp, sr->by->reason);
+			fputs("</li>\n", fp);
+		}
+		fputs("</ul>\n</section>\n", fp);
+	}
+}
+
 static void
 write_artifacts(FILE *fp, const struct report *r)
 {
@@ -570,6 +645,7 @@ write_html(FILE *fp, const struct report *r)
 	write_charts(fp, r);
 	for (size_t i = 0; i < r->findings->n; i++)
 		write_finding(fp, r, r->findings->v[i]);
+	write_notes(fp, r->findings);
 	write_artifacts(fp, r);
 	fprintf(fp, "<script>%s</script>\n</body>\n</html>\n", html_script);
 }

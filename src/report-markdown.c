@@ -271,6 +271,82 @@ write_artifacts(FILE *fp, const struct report *r)
 	fputc('\n', fp);
 }
 
+/* Evidence rows of a check or a ruled-out cause, as a text block. */
+static void
+write_note_rows(FILE *fp, const struct finding *c, size_t max)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = mem_open(&buf, &len);
+
+	for (size_t j = 0; j < c->nev && j < max; j++) {
+		term_cstr(m, c->ev[j].artifact);
+		if (c->ev[j].line > 0)
+			fprintf(m, ":%ld", c->ev[j].line);
+		fputs(": ", m);
+		term_cstr(m, c->ev[j].text);
+		fputc('\n', m);
+	}
+	fclose(m);
+	md_fence(fp, "text", buf, len);
+	free(buf);
+}
+
+/* Input checks, causes ruled out, suppressed evidence. */
+static void
+write_notes(FILE *fp, const struct finding_list *fl)
+{
+	if (fl->nchecks) {
+		fputs("\n## Input checks\n\nWhat the bundle lacks; each lowers the "
+		    "score of the findings it affects.\n", fp);
+		for (size_t i = 0; i < fl->nchecks; i++) {
+			const struct finding *c = fl->checks[i];
+
+			fputs("\n- ", fp);
+			md_cstr(fp, c->rule->id);
+			fprintf(fp, " (-%.2f): ", c->rule->penalty);
+			md_prose(fp, c->rule->title);
+			fputs("\n\n", fp);
+			write_note_rows(fp, c, 2);
+			if (c->fix && *c->fix) {
+				fputs("\n  Next time: ", fp);
+				md_prose(fp, c->fix);
+				fputc('\n', fp);
+			}
+		}
+	}
+	if (fl->nruled) {
+		fputs("\n## Considered and ruled out\n", fp);
+		for (size_t i = 0; i < fl->nruled; i++) {
+			const struct finding *c = fl->ruled[i];
+
+			fputs("\n- ", fp);
+			md_cstr(fp, c->rule->id);
+			fputs(": ", fp);
+			md_prose(fp, c->rule->title);
+			fputs("\n\n", fp);
+			write_note_rows(fp, c, 3);
+		}
+	}
+	if (fl->nsup) {
+		fputs("\n## Suppressed by site rules\n\n", fp);
+		for (size_t i = 0; i < fl->nsup; i++) {
+			const struct suppressed_row *sr = &fl->sup[i];
+			char at[64];
+
+			fputs("- ", fp);
+			md_cstr(fp, sr->rule->id);
+			fputs(" at ", fp);
+			md_code_span(fp, sr->artifact ? sr->artifact : "", strlen(sr->artifact ? sr->artifact : ""));
+			snprintf(at, sizeof(at), ":%ld", sr->line);
+			fputs(at, fp);
+			fputs(": ", fp);
+			md_prose(fp, sr->by->reason);
+			fputc('\n', fp);
+		}
+	}
+}
+
 static void
 write_markdown(FILE *fp, const struct report *r)
 {
@@ -304,6 +380,7 @@ write_markdown(FILE *fp, const struct report *r)
 	}
 	for (size_t i = 0; i < fl->n; i++)
 		write_finding(fp, r, fl->v[i]);
+	write_notes(fp, fl);
 	write_artifacts(fp, r);
 }
 

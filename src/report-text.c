@@ -363,6 +363,95 @@ write_artifacts(FILE *fp, const struct report *r, const struct style *st)
 	fputc('\n', fp);
 }
 
+/*
+ * What weakens or rules out a verdict: the input checks that fired, the
+ * causes considered and ruled out, and the evidence a site suppressed.
+ */
+static void
+write_notes(FILE *fp, const struct report *r, const struct style *st)
+{
+	const struct finding_list *fl = r->findings;
+
+	if (fl->nchecks) {
+		paint(fp, st, BOLD);
+		fputs("\nInput checks (they lower the scores above):\n", fp);
+		paint(fp, st, RESET);
+		for (size_t i = 0; i < fl->nchecks; i++) {
+			const struct finding *c = fl->checks[i];
+
+			fputs("  ", fp);
+			term_cstr(fp, c->rule->id);
+			fprintf(fp, " (-%.2f", c->rule->penalty);
+			if (c->rule->naffects) {
+				fputs(" on", fp);
+				for (size_t a = 0; a < c->rule->naffects; a++) {
+					fputc(' ', fp);
+					term_cstr(fp, c->rule->affects[a]);
+				}
+			} else
+				fputs(" on every finding", fp);
+			fputs("): ", fp);
+			term_cstr(fp, c->rule->title);
+			fputc('\n', fp);
+			for (size_t j = 0; j < c->nev && j < 2; j++) {
+				fputs("    ", fp);
+				term_cstr(fp, c->ev[j].artifact);
+				if (c->ev[j].line > 0)
+					fprintf(fp, ":%ld", c->ev[j].line);
+				fputs(": ", fp);
+				term_cstr(fp, c->ev[j].text);
+				fputc('\n', fp);
+			}
+			if (c->fix && *c->fix)
+				wrap_block(fp, "    next time: ", "    ", c->fix, st->width - 8, 0);
+		}
+	}
+	if (fl->nruled) {
+		paint(fp, st, BOLD);
+		fputs("\nConsidered and ruled out:\n", fp);
+		paint(fp, st, RESET);
+		for (size_t i = 0; i < fl->nruled; i++) {
+			const struct finding *c = fl->ruled[i];
+
+			fputs("  ", fp);
+			term_cstr(fp, c->rule->id);
+			fputs(" - ", fp);
+			term_cstr(fp, c->rule->title);
+			fputc('\n', fp);
+			for (size_t j = 0; j < c->nev && j < 3; j++) {
+				fputs("    ", fp);
+				term_cstr(fp, c->ev[j].artifact);
+				if (c->ev[j].line > 0)
+					fprintf(fp, ":%ld", c->ev[j].line);
+				fputs(": ", fp);
+				term_cstr(fp, c->ev[j].text);
+				fputc('\n', fp);
+			}
+		}
+	}
+	if (fl->nsup) {
+		paint(fp, st, BOLD);
+		fprintf(fp, "\nSuppressed by site rules (%zu evidence row%s):\n",
+		    fl->nsup, fl->nsup == 1 ? "" : "s");
+		paint(fp, st, RESET);
+		for (size_t i = 0; i < fl->nsup; i++) {
+			const struct suppressed_row *sr = &fl->sup[i];
+
+			fputs("  ", fp);
+			term_cstr(fp, sr->rule->id);
+			fputs(" at ", fp);
+			term_cstr(fp, sr->artifact);
+			if (sr->line > 0)
+				fprintf(fp, ":%ld", sr->line);
+			fputs(": ", fp);
+			term_cstr(fp, sr->by->reason);
+			fputs(" (", fp);
+			term_cstr(fp, sr->by->file);
+			fprintf(fp, ":%ld:%ld)\n", sr->by->line, sr->by->col);
+		}
+	}
+}
+
 static void
 write_text(FILE *fp, const struct report *r)
 {
@@ -374,6 +463,7 @@ write_text(FILE *fp, const struct report *r)
 	write_summary(fp, r, &st);
 	for (size_t i = 0; i < r->findings->n; i++)
 		write_finding(fp, r, r->findings->v[i], &st);
+	write_notes(fp, r, &st);
 	write_artifacts(fp, r, &st);
 }
 
