@@ -42,4 +42,50 @@ expect_status 1 "a malformed test is a rule error" "$MKPM" rules test --no-site-
 check "malformed test: file:line:column" contains "$TMP/err" \
   "$TMP/malformed/site-eacces.yaml:13:13: expect must be first, fires, absent or ruled_out, not 'sometimes'"
 
+# Overrides and suppressions: a site changes a built-in rule without
+# copying it, and drops known-good evidence with a reason that is listed.
+mkdir "$TMP/ov" "$TMP/ov2" "$TMP/ov3"
+cat >"$TMP/ov/weight.yaml" <<'YAML'
+override: parent-write-denied
+weight: 0.5
+YAML
+"$MKPM" -f json --no-site-rules --rules "$TMP/ov" --db "$TMP/ov.sqlite" \
+  "$bundles/parent-write-denied" >"$TMP/ov.json" 2>"$TMP/ov.err"
+check "override: the weight is the site's" jq -e \
+  '.findings[0].id == "parent-write-denied" and .findings[0].score_parts.weight == 0.5' "$TMP/ov.json"
+check "override: the rest of the rule is the built-in one" jq -e \
+  '.findings[0].rule_file == "rules/parent-write-denied.yaml" and (.findings[0].fix | startswith("Make "))' "$TMP/ov.json"
+cat >"$TMP/ov2/suppress.yaml" <<'YAML'
+override: parent-write-denied
+suppress:
+  - path: '^/tmp/pmfx/pwd/'
+    reason: the pwd tree is read-only for services by design
+YAML
+"$MKPM" -f json --no-site-rules --rules "$TMP/ov2" --db "$TMP/ov2.sqlite" \
+  "$bundles/parent-write-denied" >"$TMP/ov2.json" 2>"$TMP/ov2.err"
+check "suppress: the finding is gone" jq -e 'all(.findings[]; .id != "parent-write-denied")' "$TMP/ov2.json"
+check "suppress: the fallback does not report it again" jq -e 'all(.findings[]; .id != "unexplained-failure")' "$TMP/ov2.json"
+check "suppress: listed with its reason and where it is written" jq -e --arg at "$TMP/ov2/suppress.yaml:3:5" \
+  '.suppressed | length == 1 and .[0].id == "parent-write-denied" and .[0].reason == "the pwd tree is read-only for services by design" and .[0].suppressed_by == $at and .[0].artifact == "strace.out" and .[0].line > 0' "$TMP/ov2.json"
+check "suppress: kept in the store" test "$(sqlite3 "$TMP/ov2.sqlite" "SELECT count(*) FROM suppressed")" = 1
+"$MKPM" --no-site-rules --rules "$TMP/ov2" --db "$TMP/ov2t.sqlite" \
+  "$bundles/parent-write-denied" >"$TMP/ov2.txt" 2>&1
+check "suppress: the text report lists it" contains "$TMP/ov2.txt" \
+  "parent-write-denied at strace.out:503: the pwd tree is read-only for services by design"
+printf 'override: no-such-rule\nweight: 0.5\n' >"$TMP/ov3/bad.yaml"
+expect_status 4 "override of an unknown id is a rule error" \
+  "$MKPM" --no-site-rules --rules "$TMP/ov3" --db "$TMP/ov3.sqlite" "$bundles/healthy"
+check "unknown override: file:line:column" contains "$TMP/err" \
+  "$TMP/ov3/bad.yaml:1:11: override of 'no-such-rule', which no rule loaded before this file defines"
+
+# Checks and ruled-out causes reach the JSON report.
+"$MKPM" -f json --no-site-rules --db "$TMP/ck.sqlite" "$bundles/input-strace-no-follow" >"$TMP/ck.json" 2>/dev/null
+check "check: listed with its penalty" jq -e \
+  '.checks | any(.id == "input-strace-no-follow" and .penalty == 0.15 and (.evidence | length) > 0)' "$TMP/ck.json"
+check "check: the finding's score shows the penalty" jq -e \
+  '.findings[0].score_parts.penalty == 0.15 and (.findings[0].explanation | contains("- 0.15"))' "$TMP/ck.json"
+"$MKPM" -f json --no-site-rules --db "$TMP/ro.sqlite" "$bundles/inotify-watch-limit" >"$TMP/ro.json" 2>/dev/null
+check "ruled out: disk-full, because the ENOSPC came from inotify_add_watch" jq -e \
+  '.ruled_out | any(.id == "disk-full" and (.evidence[0].text | contains("inotify_add_watch")))' "$TMP/ro.json"
+
 finish
