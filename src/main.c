@@ -85,6 +85,8 @@ static const char usage_text[] =
 "      --max-line BYTES    longest line read; longer lines are skipped and\n"
 "                          reported (default 1048576)\n"
 "      --max-pending N     unfinished strace calls held per file (default 65536)\n"
+"      --max-blob BYTES    largest binary artifact (a protobuf profile) read\n"
+"                          whole; larger ones are reported (default 67108864)\n"
 "  -v, --stats             print the time of each stage on stderr\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
@@ -612,6 +614,7 @@ main(int argc, char **argv)
 		{ "dump-records", no_argument, NULL, 'd' },
 		{ "max-line", required_argument, NULL, 'L' },
 		{ "max-pending", required_argument, NULL, 'P' },
+		{ "max-blob", required_argument, NULL, 'B' },
 		{ "stats", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -688,6 +691,10 @@ main(int argc, char **argv)
 		case 'P':
 			o.limits.max_pending = parse_count("--max-pending", optarg,
 			    1, 1L << 24);
+			break;
+		case 'B':
+			o.limits.max_blob = (size_t)parse_count("--max-blob", optarg,
+			    1024, 1L << 32);
 			break;
 		case 'v':
 			o.stats = 1;
