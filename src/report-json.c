@@ -120,7 +120,8 @@ write_json(FILE *fp, const struct report *r)
 		fputc('}', fp);
 	}
 	fputs(first ? "],\n" : "\n  ],\n", fp);
-	fprintf(fp, "  \"problems\": %ld,\n", r->problems);
+	fprintf(fp, "  \"problems\": %ld,\n  \"regex_limit_hits\": %ld,\n",
+	    r->problems, r->regex_limit_hits);
 	fputs("  \"findings\": [", fp);
 	for (size_t i = 0; i < r->findings->n; i++) {
 		const struct finding *f = r->findings->v[i];
