@@ -88,4 +88,17 @@ if [ "$(echo "$s_with > $s_without" | bc 2>/dev/null || awk "BEGIN{print ($s_wit
 then ok "reported failure scores higher ($s_with) than unreported ($s_without)"
 else not_ok "reported $s_with vs unreported $s_without"; fi
 
+# A strace finding that a goroutine dump corroborates outranks the same
+# finding from the trace alone (issue 3): the SIGQUIT dump in stderr.log
+# shows the goroutines blocked in the same flock.
+mkdir "$TMP/sb-trace"
+cp "$FIX/bundles/syscall-blocked/trace.txt.gz" "$TMP/sb-trace/"
+"$MKPM" -f json --no-site-rules --db "$TMP/sb1.sqlite" "$FIX/bundles/syscall-blocked" >"$TMP/sb1.json" 2>/dev/null
+"$MKPM" -f json --no-site-rules --db "$TMP/sb2.sqlite" "$TMP/sb-trace" >"$TMP/sb2.json" 2>/dev/null
+s_dump=$(jq '[.findings[] | select(.id == "syscall-blocked") | .score][0]' "$TMP/sb1.json")
+s_alone=$(jq '[.findings[] | select(.id == "syscall-blocked") | .score][0]' "$TMP/sb2.json")
+if [ "$(awk "BEGIN{print ($s_dump > $s_alone)}")" = 1 ]
+then ok "syscall-blocked with the goroutine dump scores higher ($s_dump) than the trace alone ($s_alone)"
+else not_ok "syscall-blocked: with the dump $s_dump, trace alone $s_alone"; fi
+
 finish
