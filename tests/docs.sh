@@ -86,4 +86,24 @@ for t in $tables; do
 	fi
 done
 
+# (d) every key src/rules.c accepts (the lists of its "unknown key '%s'
+# (known: ...)" messages: rule keys, suppress keys, test keys) appears in
+# doc/mkpostmortem-rules.5, as a word (plain or as \fBkey\fR).
+MAN5=$TOP_SRCDIR/doc/mkpostmortem-rules.5
+RULES_C=$TOP_SRCDIR/src/rules.c
+# Join the C file's adjacent string literals so that a message split over
+# several lines reads as one.
+tr '\n' ' ' < "$RULES_C" | sed 's/"[[:space:]]*"//g' > "$tmp/rules-c"
+grep -q "unknown key '%s' (known: [a-z]" "$tmp/rules-c" ||
+	bad "no \"unknown key '%s' (known: ...)\" message found in $RULES_C"
+keys=$(grep -o "(known: [a-z_, ]*)" "$tmp/rules-c" |
+	sed 's/^(known: //; s/)$//' | tr ', ' '\n\n' | sed '/^$/d' | sort -u)
+for k in $keys; do
+	if grep -q -E "(^|[^A-Za-z0-9_]|\\\\f[BIRP])$k([^A-Za-z0-9_]|$)" "$MAN5"; then
+		ok "rule file key $k is in doc/mkpostmortem-rules.5"
+	else
+		bad "rule file key $k (src/rules.c) is missing from doc/mkpostmortem-rules.5"
+	fi
+done
+
 exit $fail
