@@ -1,8 +1,8 @@
 /*
  * Rule evaluation.  A rule's evidence query must return the columns
  * artifact_id, line and text; it may return syscall_id and app_error_id
- * (which link evidence to calls and reported errors) and any other column,
- * usable as {name} in the fix text.
+ * (which link evidence to calls and reported errors), path (what suppress
+ * entries match) and any other column, usable as {name} in the fix text.
  */
 #include "eval.h"
 #include "re.h"

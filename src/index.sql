@@ -33,3 +33,52 @@ UPDATE app_errors SET syscall_id = coalesce(
       AND (s.path = app_errors.path OR s.dirfd_path = app_errors.path)
     ORDER BY coalesce(s.end_ts, s.ts) DESC, s.id DESC LIMIT 1))
  WHERE errno IS NOT NULL AND path IS NOT NULL;
+
+-- Clocks (see schema.sql).  The strace files keep their own clock; the
+-- application's log is put on it through the errors it reported that are
+-- linked to their calls; the Go runtime's traces (time since the program
+-- started) through the program's start, its execve in a timed trace.
+INSERT INTO clocks (artifact_id, clock, offset, basis)
+SELECT a.id, m.value,
+       CASE WHEN m.value IN ('time-of-day', 'epoch') THEN 0 END,
+       CASE m.value
+         WHEN 'time-of-day' THEN 'the reference clock: strace time of day (-t/-tt)'
+         WHEN 'epoch' THEN 'the reference clock: strace epoch seconds (-ttt)'
+         WHEN 'relative' THEN 'cannot: strace -r times are relative to the first line only'
+         ELSE 'cannot: the trace has no time stamps' END
+  FROM artifacts a JOIN artifact_meta m ON m.artifact_id = a.id AND m.key = 'clock'
+ WHERE a.type = 'strace';
+
+INSERT INTO clocks (artifact_id, clock, offset, basis)
+SELECT a.id, 'time-of-day',
+       (SELECT avg(coalesce(s.end_ts, s.ts) - e.ts) FROM app_errors e
+          JOIN syscalls s ON s.id = e.syscall_id
+          JOIN clocks c ON c.artifact_id = s.artifact_id AND c.offset IS NOT NULL
+         WHERE e.artifact_id = a.id AND e.ts IS NOT NULL AND s.ts IS NOT NULL),
+       coalesce(
+         (SELECT 'from ' || count(*) || ' reported error(s) linked to their calls, the first '
+                 || a.path || ':' || min(e.line) || ' (log time stamps have the log''s precision)'
+            FROM app_errors e JOIN syscalls s ON s.id = e.syscall_id
+            JOIN clocks c ON c.artifact_id = s.artifact_id AND c.offset IS NOT NULL
+           WHERE e.artifact_id = a.id AND e.ts IS NOT NULL AND s.ts IS NOT NULL
+          HAVING count(*) > 0),
+         'cannot: no error in this log is linked to a timed call')
+  FROM artifacts a
+ WHERE a.types LIKE '%app-log%' AND a.type <> 'strace'
+   AND EXISTS (SELECT 1 FROM app_errors e WHERE e.artifact_id = a.id AND e.ts IS NOT NULL);
+
+INSERT INTO clocks (artifact_id, clock, offset, basis)
+SELECT a.id, 'since-start',
+       (SELECT s.ts FROM syscalls s JOIN clocks c ON c.artifact_id = s.artifact_id
+         WHERE s.syscall = 'execve' AND s.ret = 0 AND c.offset IS NOT NULL
+         ORDER BY s.ts LIMIT 1),
+       coalesce(
+         (SELECT 'the program''s start: the execve at ' || x.path || ':' || s.line
+            FROM syscalls s JOIN artifacts x ON x.id = s.artifact_id
+            JOIN clocks c ON c.artifact_id = s.artifact_id
+           WHERE s.syscall = 'execve' AND s.ret = 0 AND c.offset IS NOT NULL
+           ORDER BY s.ts LIMIT 1),
+         'cannot: no timed strace shows the program starting')
+  FROM artifacts a
+ WHERE (a.types LIKE '%schedtrace%' OR a.types LIKE '%gctrace%')
+   AND a.id NOT IN (SELECT artifact_id FROM clocks);

@@ -483,7 +483,8 @@ rules_parse(const char *file, const char *text, size_t len,
 	}
 	if (r->override) {
 		/* A patch: only what it changes, applied when it is added. */
-		if (r->sql || r->check || r->fallback) {
+		if (r->sql || r->check || r->fallback || r->category ||
+		    r->max_evidence != 20 || r->penalty > 0 || r->naffects) {
 			fail_node(d, file, root, xstrdup("an override may change weight, "
 			    "title, means, fix, lookalikes, ruled_out, suppress and tests; "
 			    "a new evidence query is a new rule (use 'id')"));

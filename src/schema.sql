@@ -170,6 +170,19 @@ CREATE TABLE app_errors (
   syscall_id  INTEGER            -- the call that produced it (filled after loading)
 );
 
+-- Each timed artifact's clock, and the offset that puts its times on the
+-- bundle's reference clock (the strace clock: time of day for -t/-tt,
+-- epoch for -ttt), where the bundle lets it be derived (clocks are filled
+-- after loading; basis says how, or why it cannot).  A time on the
+-- reference clock = offset + the artifact's own time (app_errors.ts;
+-- sched_samples.ms / 1000.0; gc_cycles.at_s).
+CREATE TABLE clocks (
+  artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id),
+  clock       TEXT NOT NULL,     -- time-of-day | epoch | relative | since-start | none
+  offset      REAL,              -- NULL: cannot be derived from this bundle
+  basis       TEXT NOT NULL
+);
+
 -- The report, as the last run ranked it.
 CREATE TABLE findings (
   id          INTEGER PRIMARY KEY,

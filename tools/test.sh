@@ -6,8 +6,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 # What only the tests need: a real browser for the HTML report's test,
-# ImageMagick to look at its screenshot, script(1) for the terminal tests.
-test_pkgs="chromium imagemagick bsdutils openssl"
+# ImageMagick to look at its screenshot, script(1) for the terminal tests,
+# valgrind for the leak check of an uninstrumented build.
+test_pkgs="chromium imagemagick bsdutils openssl valgrind"
 missing=""
 for p in $test_pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
