@@ -115,4 +115,17 @@ expect_status 2 "explain with an unknown option" "$MKPM" explain --frob disk-ful
 mkdir "$TMP/empty"
 expect_status 3 "empty bundle" "$MKPM" --db "$TMP/empty.sqlite" "$TMP/empty"
 
+# The progress line: on stderr while a big file is read, only on a terminal.
+mkdir "$TMP/big"
+i=0
+while [ $i -lt 100 ]; do cat "$B/strace.out"; i=$((i + 1)); done >"$TMP/big/trace.txt"
+expect_status 0 "a 5 MB trace, stderr not a terminal" "$MKPM" --db "$TMP/big1.sqlite" -o "$TMP/big1.txt" "$TMP/big"
+check "no progress line when stderr is not a terminal" test ! -s "$TMP/err"
+if command -v script >/dev/null 2>&1; then
+  script -qec "'$MKPM' --db '$TMP/big2.sqlite' -o '$TMP/big2.txt' '$TMP/big'" /dev/null >"$TMP/tty.out" 2>&1
+  check "progress line on a terminal: file, MB read, rate" grep -aqE 'reading trace\.txt  [0-9.]+ of [0-9.]+ MB' "$TMP/tty.out"
+else
+  echo "# SKIP progress on a terminal: script(1) not installed"
+fi
+
 finish
