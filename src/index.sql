@@ -82,3 +82,40 @@ SELECT a.id, 'since-start',
   FROM artifacts a
  WHERE (a.types LIKE '%schedtrace%' OR a.types LIKE '%gctrace%')
    AND a.id NOT IN (SELECT artifact_id FROM clocks);
+
+-- Goroutines in a system call ↔ the strace calls of that kind still
+-- blocked, or slow, in the bundle (see schema/goroutines.sql).  The call
+-- is named by the innermost syscall.* frame above the raw Syscall ones.
+INSERT INTO goroutine_calls (goroutine_id, syscall_id, call, basis)
+WITH frames AS (
+  SELECT g.id AS gid, g.goid, f.func, f.depth,
+         row_number() OVER (PARTITION BY g.id ORDER BY f.depth) AS k
+    FROM goroutines g
+    JOIN goroutine_frames f ON f.artifact_id = g.artifact_id
+                           AND f.goroutine_line = g.line
+   WHERE g.status LIKE 'syscall%'
+     AND f.func LIKE 'syscall.%'
+     AND f.func NOT IN ('syscall.Syscall', 'syscall.Syscall6', 'syscall.RawSyscall',
+                        'syscall.RawSyscall6', 'syscall.rawSyscallNoError',
+                        'syscall.RawSyscallNoError', 'syscall.rawVforkSyscall')
+), named AS (
+  SELECT gid, goid, func,
+         CASE lower(substr(func, 9))
+           WHEN 'mkdir' THEN 'mkdirat' WHEN 'open' THEN 'openat'
+           WHEN 'fstatat' THEN 'newfstatat' WHEN 'stat' THEN 'newfstatat'
+           WHEN 'lstat' THEN 'newfstatat' WHEN 'getdents' THEN 'getdents64'
+           WHEN 'rename' THEN 'renameat' WHEN 'unlink' THEN 'unlinkat'
+           WHEN 'rmdir' THEN 'unlinkat' WHEN 'pread' THEN 'pread64'
+           WHEN 'pwrite' THEN 'pwrite64'
+           ELSE lower(substr(func, 9)) END AS call
+    FROM frames WHERE k = 1
+)
+SELECT n.gid, s.id, n.call,
+       'goroutine ' || n.goid || ' is in ' || n.func || ' in the dump; the trace has '
+       || s.syscall || ' ' || CASE WHEN s.state IN ('blocked', 'interrupted')
+                                   THEN 'still waiting when it ended'
+                                   ELSE printf('taking %.1f s', s.duration) END
+       || ' (the dump does not name the thread: a candidate pair)'
+  FROM named n
+  JOIN syscalls s ON s.syscall = n.call
+ WHERE s.state IN ('blocked', 'interrupted') OR s.duration >= 1.0;

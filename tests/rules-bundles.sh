@@ -100,5 +100,12 @@ s_alone=$(jq '[.findings[] | select(.id == "syscall-blocked") | .score][0]' "$TM
 if [ "$(awk "BEGIN{print ($s_dump > $s_alone)}")" = 1 ]
 then ok "syscall-blocked with the goroutine dump scores higher ($s_dump) than the trace alone ($s_alone)"
 else not_ok "syscall-blocked: with the dump $s_dump, trace alone $s_alone"; fi
+# ... and the store joins the two views of the same wait.
+links=$(sqlite3 "$TMP/sb1.sqlite" "SELECT count(*) || ' ' || count(DISTINCT c.call) || ' ' || min(c.call) || ' ' || sum(s.syscall = c.call) FROM goroutine_calls c JOIN syscalls s ON s.id = c.syscall_id JOIN goroutines g ON g.id = c.goroutine_id WHERE g.status LIKE 'syscall%'")
+case $links in
+  0*) not_ok "goroutine_calls: no goroutine linked to its blocked call ($links)" ;;
+  *" 1 flock "*) ok "goroutine_calls: the goroutines in syscall.Flock are linked to the trace's blocked flock calls ($links)" ;;
+  *) not_ok "goroutine_calls: unexpected links ($links)" ;;
+esac
 
 finish

@@ -46,3 +46,14 @@ CREATE TABLE go_crashes (
   signal       TEXT,
   raw          TEXT NOT NULL
 );
+
+-- Goroutines blocked in a system call, linked to the calls of the same
+-- kind a strace in the bundle shows blocked (or taking a second or more):
+-- the same wait seen from both sides.  A goroutine dump does not name the
+-- thread, so every such pair is a candidate; filled after loading.
+CREATE TABLE goroutine_calls (
+  goroutine_id INTEGER NOT NULL REFERENCES goroutines(id),
+  syscall_id   INTEGER NOT NULL REFERENCES syscalls(id),
+  call         TEXT NOT NULL,     -- the system call both show: flock, mkdirat ...
+  basis        TEXT NOT NULL
+);
