@@ -51,10 +51,15 @@ SELECT a.id, m.value,
 
 INSERT INTO clocks (artifact_id, clock, offset, basis)
 SELECT a.id, 'time-of-day',
-       (SELECT avg(coalesce(s.end_ts, s.ts) - e.ts) FROM app_errors e
-          JOIN syscalls s ON s.id = e.syscall_id
-          JOIN clocks c ON c.artifact_id = s.artifact_id AND c.offset IS NOT NULL
-         WHERE e.artifact_id = a.id AND e.ts IS NOT NULL AND s.ts IS NOT NULL),
+       coalesce(
+         (SELECT avg(coalesce(s.end_ts, s.ts) - e.ts) FROM app_errors e
+            JOIN syscalls s ON s.id = e.syscall_id
+            JOIN clocks c ON c.artifact_id = s.artifact_id AND c.offset IS NOT NULL
+           WHERE e.artifact_id = a.id AND e.ts IS NOT NULL AND s.ts IS NOT NULL),
+         -- no linked error to measure it: a local time of day on the host
+         -- whose strace also printed local times of day is taken as is
+         (SELECT 0 FROM clocks c WHERE c.clock = 'time-of-day' AND c.offset = 0
+           LIMIT 1)),
        coalesce(
          (SELECT 'from ' || count(*) || ' reported error(s) linked to their calls, the first '
                  || a.path || ':' || min(e.line) || ' (log time stamps have the log''s precision)'
@@ -62,6 +67,9 @@ SELECT a.id, 'time-of-day',
             JOIN clocks c ON c.artifact_id = s.artifact_id AND c.offset IS NOT NULL
            WHERE e.artifact_id = a.id AND e.ts IS NOT NULL AND s.ts IS NOT NULL
           HAVING count(*) > 0),
+         (SELECT 'assumed: the log and the strace both print the local time of day '
+                 || '(no error in this log is linked to a call to measure it)'
+            FROM clocks c WHERE c.clock = 'time-of-day' AND c.offset = 0 LIMIT 1),
          'cannot: no error in this log is linked to a timed call')
   FROM artifacts a
  WHERE a.types LIKE '%app-log%' AND a.type <> 'strace'

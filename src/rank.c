@@ -69,6 +69,39 @@ exited_after(sqlite3 *db, const struct evidence *v, long *code)
 	return found;
 }
 
+/*
+ * A failure the program reported within RANK_NEAR_SECONDS after this
+ * call, both put on one clock (the clocks table): its "file:line" and how
+ * long before it the call ended, or NULL.
+ */
+static char *
+reported_soon_after(sqlite3 *db, const struct evidence *v, double *gap)
+{
+	sqlite3_stmt *s = NULL;
+	char *at = NULL;
+
+	if (!v->syscall_id)
+		return NULL;
+	sqlite3_prepare_v2(db, "SELECT a.path, e.line, "
+	    "(e.ts + ce.offset) - (coalesce(c.end_ts, c.ts) + cs.offset) AS gap "
+	    "FROM syscalls c JOIN clocks cs ON cs.artifact_id = c.artifact_id "
+	    "AND cs.offset IS NOT NULL, app_errors e JOIN clocks ce ON "
+	    "ce.artifact_id = e.artifact_id AND ce.offset IS NOT NULL "
+	    "JOIN artifacts a ON a.id = e.artifact_id "
+	    "WHERE c.id = ? AND e.errno IS NOT NULL AND c.ts IS NOT NULL "
+	    "AND e.ts IS NOT NULL AND gap >= -1.0 AND gap <= ? "
+	    "ORDER BY gap LIMIT 1", -1, &s, NULL);
+	sqlite3_bind_int64(s, 1, v->syscall_id);
+	sqlite3_bind_double(s, 2, RANK_NEAR_SECONDS);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		at = xasprintf("%s:%lld", sqlite3_column_text(s, 0),
+		    (long long)sqlite3_column_int64(s, 1));
+		*gap = sqlite3_column_double(s, 2);
+	}
+	sqlite3_finalize(s);
+	return at;
+}
+
 static int
 cmp_findings(const void *a, const void *b)
 {
@@ -90,6 +123,8 @@ rank_findings(sqlite3 *db, struct finding_list *fl)
 		struct buf why = { 0 };
 		long extra_artifact = 0, code = 0;
 		const char *rep = NULL;
+		char *near_at = NULL;
+		double near_gap = 0;
 		int exited = 0;
 
 		f->base = f->rule->weight;
@@ -118,6 +153,11 @@ rank_findings(sqlite3 *db, struct finding_list *fl)
 				exited = exited_after(db, &f->ev[j], &code);
 			if (exited)
 				f->reported = RANK_EXITED_BONUS;
+			/* Close in time to what the program did report. */
+			for (size_t j = 0; j < f->nev && near_at == NULL; j++)
+				near_at = reported_soon_after(db, &f->ev[j], &near_gap);
+			if (near_at)
+				f->reported += RANK_NEAR_BONUS;
 		}
 		f->corroboration = RANK_ARTIFACT_BONUS *
 		    (double)(f->artifacts - 1 + extra_artifact);
@@ -148,11 +188,18 @@ rank_findings(sqlite3 *db, struct finding_list *fl)
 		if (rep)
 			buf_printf(&why, " + %.2f the program reported this failure (%s)",
 			    f->reported, rep);
-		else if (exited)
-			buf_printf(&why, " + %.2f the process exited with status %ld "
-			    "after it (no application log links it)", f->reported, code);
-		else
-			buf_adds(&why, " + 0.00 no report of this failure by the program");
+		else {
+			if (exited)
+				buf_printf(&why, " + %.2f the process exited with status %ld "
+				    "after it (no application log links it)", RANK_EXITED_BONUS, code);
+			if (near_at)
+				buf_printf(&why, " + %.2f %.1f s before the failure the program "
+				    "reported at %s", RANK_NEAR_BONUS, near_gap < 0 ? 0 : near_gap,
+				    near_at);
+			if (!exited && !near_at)
+				buf_adds(&why, " + 0.00 no report of this failure by the program");
+		}
+		free(near_at);
 		if (f->corroboration > 0)
 			buf_printf(&why, " + %.2f %ld artifacts agree", f->corroboration,
 			    f->artifacts + extra_artifact);

@@ -15,6 +15,8 @@
 
 #define RANK_REPORTED_BONUS 0.30	/* the program reported this very failure */
 #define RANK_EXITED_BONUS 0.10		/* the process exited non-zero after it */
+#define RANK_NEAR_BONUS 0.05		/* a reported failure came soon after it */
+#define RANK_NEAR_SECONDS 5.0
 #define RANK_ARTIFACT_BONUS 0.05	/* per further artifact that agrees */
 #define RANK_ARTIFACT_MAX 0.15
 #define RANK_SCORE_MAX 0.99

@@ -100,6 +100,16 @@ s_alone=$(jq '[.findings[] | select(.id == "syscall-blocked") | .score][0]' "$TM
 if [ "$(awk "BEGIN{print ($s_dump > $s_alone)}")" = 1 ]
 then ok "syscall-blocked with the goroutine dump scores higher ($s_dump) than the trace alone ($s_alone)"
 else not_ok "syscall-blocked: with the dump $s_dump, trace alone $s_alone"; fi
+# A cause whose calls come shortly before a failure the program reported
+# gains the time part of the score, and says so.
+"$MKPM" -f json --no-site-rules --db "$TMP/near.sqlite" "$FIX/bundles/slow-fs-metadata-reported" >"$TMP/near.json" 2>/dev/null
+"$MKPM" -f json --no-site-rules --db "$TMP/far.sqlite" "$FIX/bundles/slow-fs-metadata" >"$TMP/far.json" 2>/dev/null
+s_near=$(jq '[.findings[] | select(.id == "slow-fs-metadata") | .score][0]' "$TMP/near.json")
+s_far=$(jq '[.findings[] | select(.id == "slow-fs-metadata") | .score][0]' "$TMP/far.json")
+if [ "$(awk "BEGIN{print ($s_near > $s_far)}")" = 1 ] &&
+   jq -e '.findings[] | select(.id == "slow-fs-metadata") | .explanation | test("0\\.05 [0-9.]+ s before the failure the program reported at app\\.log:4")' "$TMP/near.json" >/dev/null
+then ok "slow-fs-metadata close in time to a reported failure scores higher ($s_near) than alone ($s_far)"
+else not_ok "slow-fs-metadata near a reported failure: $s_near, alone $s_far"; fi
 # ... and the store joins the two views of the same wait.
 links=$(sqlite3 "$TMP/sb1.sqlite" "SELECT count(*) || ' ' || count(DISTINCT c.call) || ' ' || min(c.call) || ' ' || sum(s.syscall = c.call) FROM goroutine_calls c JOIN syscalls s ON s.id = c.syscall_id JOIN goroutines g ON g.id = c.goroutine_id WHERE g.status LIKE 'syscall%'")
 case $links in
