@@ -51,6 +51,11 @@ done
 [ -s "$tmp/man-opts" ] && ok "every option of doc/mkpostmortem.1 is in --help"
 
 # (b) the worked site-rule example of doc/rules.md.
+if (cd "$TOP_SRCDIR" && "$MKPM" rules test --no-site-rules doc/examples/site-rules) > "$tmp/test" 2>&1; then
+	ok "rules test of the worked example: $(tail -n 1 "$tmp/test")"
+else
+	bad "rules test of the worked example failed: $(cat "$tmp/test")"
+fi
 if "$MKPM" rules check "$SITE" > "$tmp/check" 2>&1; then
 	ok "rules check $SITE: $(cat "$tmp/check")"
 else
