@@ -27,6 +27,7 @@
  * fs-error (EXT4-fs error, XFS/Btrfs errors, "journal aborted"),
  * io-error ("I/O error"), oom (out of memory, oom-kill).
  */
+#include "lex.h"
 #include "parser.h"
 #include "xmalloc.h"
 
@@ -62,13 +63,6 @@ struct st {
 	struct buf dec[4];	/* decoded hex values: path, profile, comm, spare */
 };
 
-static int
-starts(const char *s, size_t n, const char *lit)
-{
-	size_t k = strlen(lit);
-
-	return n >= k && memcmp(s, lit, k) == 0;
-}
 
 static const char *
 find(const char *s, size_t n, const char *w)
@@ -261,7 +255,7 @@ denial(struct st *st, const char *raw, size_t rn, const char *msg, size_t n,
 
 		while (p < e && *p == ' ')
 			p++;
-		if (!starts(p, (size_t)(e - p), "denied"))
+		if (!lex_starts(p, (size_t)(e - p), "denied"))
 			return 0;
 		v[DN_LSM] = val_str("selinux");
 		ob = memchr(p, '{', (size_t)(e - p));
@@ -343,10 +337,10 @@ kernel_event(struct st *st, const char *msg, size_t n, const char *ts,
 		kind = "remount-ro";
 	else if (find(msg, n, "I/O error"))
 		kind = "io-error";
-	else if ((starts(msg, n, "EXT4-fs") || starts(msg, n, "EXT3-fs") ||
-	    starts(msg, n, "EXT2-fs")) && find(msg, n, "error"))
+	else if ((lex_starts(msg, n, "EXT4-fs") || lex_starts(msg, n, "EXT3-fs") ||
+	    lex_starts(msg, n, "EXT2-fs")) && find(msg, n, "error"))
 		kind = "fs-error";
-	else if ((starts(msg, n, "XFS (") || starts(msg, n, "BTRFS ")) &&
+	else if ((lex_starts(msg, n, "XFS (") || lex_starts(msg, n, "BTRFS ")) &&
 	    (find(msg, n, "error") || find(msg, n, "rror ") ||
 	    find(msg, n, "shutdown") || find(msg, n, "Corruption")))
 		kind = "fs-error";
@@ -376,7 +370,7 @@ kernel_body(struct st *st, const char *raw, size_t rn, const char *m, size_t n,
 	size_t atn;
 
 	/* "audit: type=1400 audit(1700000000.123:456): apparmor=..." */
-	if (starts(m, n, "audit: ") && (rest = audit_stamp(m, n, &ats, &atn)) != NULL) {
+	if (lex_starts(m, n, "audit: ") && (rest = audit_stamp(m, n, &ats, &atn)) != NULL) {
 		if (denial(st, raw, rn, rest, (size_t)(m + n - rest), ats, atn, 1, lineno))
 			return;
 	}
@@ -393,7 +387,7 @@ line_kernel(void *vst, const char *s, size_t n, long lineno, const char **why)
 	size_t tn = 0, k;
 	int kernel = 1;
 
-	if (starts(s, n, "-- ") || starts(s, n, "---"))
+	if (lex_starts(s, n, "-- ") || lex_starts(s, n, "---"))
 		return 1;	/* journalctl markers */
 	if (n >= 3 && s[0] == '<' && isdig(s[1])) {
 		/* dmesg -r level prefix <4> */
@@ -436,9 +430,9 @@ line_audit(void *vst, const char *s, size_t n, long lineno, const char **why)
 	const char *m = s, *ts, *rest;
 	size_t tn;
 
-	if (starts(s, n, "----") || starts(s, n, "time->"))
+	if (lex_starts(s, n, "----") || lex_starts(s, n, "time->"))
 		return 1;	/* ausearch record separators */
-	if (starts(m, n, "node=")) {
+	if (lex_starts(m, n, "node=")) {
 		const char *sp = memchr(m, ' ', n);
 
 		if (sp == NULL) {
@@ -447,7 +441,7 @@ line_audit(void *vst, const char *s, size_t n, long lineno, const char **why)
 		}
 		m = sp + 1;
 	}
-	if (!starts(m, (size_t)(s + n - m), "type=") ||
+	if (!lex_starts(m, (size_t)(s + n - m), "type=") ||
 	    (rest = audit_stamp(m, (size_t)(s + n - m), &ts, &tn)) == NULL) {
 		*why = "not an audit record (type=... msg=audit(...): ...)";
 		return 0;
@@ -487,11 +481,11 @@ sniff_count(const char *buf, size_t len, int audit, int *total, int *first)
 			(*total)++;
 			if (audit) {
 				m = p;
-				if (starts(m, n, "node=") && memchr(m, ' ', n))
+				if (lex_starts(m, n, "node=") && memchr(m, ' ', n))
 					m = (const char *)memchr(m, ' ', n) + 1;
-				if ((starts(m, (size_t)(p + n - m), "type=") &&
+				if ((lex_starts(m, (size_t)(p + n - m), "type=") &&
 				    audit_stamp(m, (size_t)(p + n - m), &ts, &tn)) ||
-				    starts(p, n, "----") || starts(p, n, "time->"))
+				    lex_starts(p, n, "----") || lex_starts(p, n, "time->"))
 					good++;
 			} else if (bracket_stamp(p, n, &ts, &tn) ||
 			    (n > 3 && p[0] == '<' && isdig(p[1]) &&

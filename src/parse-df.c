@@ -18,6 +18,7 @@
  * indents the numbers below it: such a lone name is held for the next
  * line.
  */
+#include "lex.h"
 #include "parser.h"
 #include "xmalloc.h"
 
@@ -53,37 +54,8 @@ struct st {
 	long pending_line;
 };
 
-struct tok {
-	const char *s;
-	size_t n;
-};
 
-/* Splits s at blanks into at most max tokens; returns how many. */
-static int
-split(const char *s, size_t n, struct tok *t, int max)
-{
-	int k = 0;
-	size_t i = 0;
 
-	while (i < n && k < max) {
-		while (i < n && (s[i] == ' ' || s[i] == '\t'))
-			i++;
-		if (i == n)
-			break;
-		t[k].s = s + i;
-		while (i < n && s[i] != ' ' && s[i] != '\t')
-			i++;
-		t[k].n = (size_t)(s + i - t[k].s);
-		k++;
-	}
-	return k;
-}
-
-static int
-tok_is(const struct tok *t, const char *w)
-{
-	return t->n == strlen(w) && memcmp(t->s, w, t->n) == 0;
-}
 
 /*
  * "1K-blocks", "1024-blocks", "512-blocks", "1M-blocks": the unit of the
@@ -117,33 +89,33 @@ static int
 header(struct st *st, const char *s, size_t n)
 {
 	struct tok t[MAXH + 3];
-	int k = split(s, n, t, MAXH + 3), nc = 0, inodes = -1;
+	int k = lex_split(s, n, t, MAXH + 3), nc = 0, inodes = -1;
 	int64_t unit = 1;
 
-	if (k < 3 || !tok_is(&t[0], "Filesystem") || !tok_is(&t[k - 2], "Mounted") ||
-	    !tok_is(&t[k - 1], "on") || k - 2 > MAXH)
+	if (k < 3 || !lex_tok_is(&t[0], "Filesystem") || !lex_tok_is(&t[k - 2], "Mounted") ||
+	    !lex_tok_is(&t[k - 1], "on") || k - 2 > MAXH)
 		return 0;
 	for (int i = 0; i < k - 2; i++) {
 		enum hcol c;
 		int64_t u;
 
-		if (tok_is(&t[i], "Filesystem"))
+		if (lex_tok_is(&t[i], "Filesystem"))
 			c = H_FS;
-		else if (tok_is(&t[i], "Type"))
+		else if (lex_tok_is(&t[i], "Type"))
 			c = H_TYPE;
-		else if (tok_is(&t[i], "Size"))
+		else if (lex_tok_is(&t[i], "Size"))
 			c = H_TOTAL, inodes = 0, unit = 1;
 		else if ((u = blocks_unit(&t[i])) != 0)
 			c = H_TOTAL, inodes = 0, unit = u;
-		else if (tok_is(&t[i], "Inodes"))
+		else if (lex_tok_is(&t[i], "Inodes"))
 			c = H_TOTAL, inodes = 1, unit = 1;
-		else if (tok_is(&t[i], "Used") || tok_is(&t[i], "IUsed"))
+		else if (lex_tok_is(&t[i], "Used") || lex_tok_is(&t[i], "IUsed"))
 			c = H_USED;
-		else if (tok_is(&t[i], "Avail") || tok_is(&t[i], "Available") ||
-		    tok_is(&t[i], "IFree"))
+		else if (lex_tok_is(&t[i], "Avail") || lex_tok_is(&t[i], "Available") ||
+		    lex_tok_is(&t[i], "IFree"))
 			c = H_AVAIL;
-		else if (tok_is(&t[i], "Use%") || tok_is(&t[i], "IUse%") ||
-		    tok_is(&t[i], "Capacity"))
+		else if (lex_tok_is(&t[i], "Use%") || lex_tok_is(&t[i], "IUse%") ||
+		    lex_tok_is(&t[i], "Capacity"))
 			c = H_PCT;
 		else
 			return 0;
@@ -246,7 +218,7 @@ row(struct st *st, const char *s, size_t n, long lineno, const char *fs,
 	const char *mp;
 	size_t i;
 
-	k = split(s, n, t, want);
+	k = lex_split(s, n, t, want);
 	if (k < want) {
 		*why = "df row with fewer columns than its header";
 		return 0;
@@ -356,7 +328,7 @@ line(void *vst, const char *s, size_t n, long lineno, const char **why)
 		drop_pending(st);
 	}
 	/* A lone device name: its numbers follow on the next line. */
-	if (split(s, n, t, 2) == 1 && s[0] != ' ' && s[0] != '\t' &&
+	if (lex_split(s, n, t, 2) == 1 && s[0] != ' ' && s[0] != '\t' &&
 	    st->ncols > 1) {
 		buf_add(&st->pending, s, n);
 		st->pending_line = lineno;

@@ -21,6 +21,7 @@
  * for a symlink " -> " separates the target.  Error lines of ls and stat
  * ("ls: cannot access ...") carry nothing to store and are claimed.
  */
+#include "lex.h"
 #include "parser.h"
 #include "xmalloc.h"
 
@@ -53,18 +54,7 @@ struct st {
 	struct buf dir, full;
 };
 
-struct tok {
-	const char *s;
-	size_t n;
-};
 
-static int
-starts(const char *s, size_t n, const char *lit)
-{
-	size_t k = strlen(lit);
-
-	return n >= k && memcmp(s, lit, k) == 0;
-}
 
 static int
 digits(const char *s, size_t n)
@@ -319,7 +309,7 @@ line_stat(void *vst, const char *s, size_t n, long lineno, const char **why)
 
 	while (i < n && s[i] == ' ')
 		i++;
-	if (starts(s + i, n - i, "File: ")) {
+	if (lex_starts(s + i, n - i, "File: ")) {
 		const char *name, *tgt;
 		size_t nn, tn;
 
@@ -336,19 +326,19 @@ line_stat(void *vst, const char *s, size_t n, long lineno, const char **why)
 		st->file_line = lineno;
 		return 1;
 	}
-	if (starts(s + i, n - i, "Size: ")) {
+	if (lex_starts(s + i, n - i, "Size: ")) {
 		st->have_size = stat_num(s, n, "Size:", &st->size);
 		return 1;
 	}
-	if (starts(s + i, n - i, "Device: ") || starts(s + i, n - i, "Device type: ")) {
+	if (lex_starts(s + i, n - i, "Device: ") || lex_starts(s + i, n - i, "Device type: ")) {
 		st->have_links = stat_num(s, n, "Links:", &st->links);
 		return 1;
 	}
-	if (starts(s + i, n - i, "Access: ("))
+	if (lex_starts(s + i, n - i, "Access: ("))
 		return stat_access(st, s, n, lineno, why);
-	if (starts(s + i, n - i, "Access: ") || starts(s + i, n - i, "Modify: ") ||
-	    starts(s + i, n - i, "Change: ") || starts(s + i, n - i, "Birth: ") ||
-	    starts(s, n, "stat: "))
+	if (lex_starts(s + i, n - i, "Access: ") || lex_starts(s + i, n - i, "Modify: ") ||
+	    lex_starts(s + i, n - i, "Change: ") || lex_starts(s + i, n - i, "Birth: ") ||
+	    lex_starts(s, n, "stat: "))
 		return 1;
 	*why = "not a line of stat's default output";
 	return 0;
@@ -487,7 +477,7 @@ is_total(const char *s, size_t n)
 {
 	size_t i = 6;
 
-	if (!starts(s, n, "total "))
+	if (!lex_starts(s, n, "total "))
 		return 0;
 	while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
 	    s[i] == ',' || strchr("KMGTPE", s[i])) && s[i] != '\0')
@@ -499,7 +489,7 @@ is_total(const char *s, size_t n)
 static int
 is_dir_header(const char *s, size_t n)
 {
-	return n >= 2 && s[n - 1] == ':' && s[0] != ' ' && !starts(s, n, "ls: ");
+	return n >= 2 && s[n - 1] == ':' && s[0] != ' ' && !lex_starts(s, n, "ls: ");
 }
 
 static int
@@ -507,7 +497,7 @@ line_ls(void *vst, const char *s, size_t n, long lineno, const char **why)
 {
 	struct st *st = vst;
 
-	if (is_total(s, n) || starts(s, n, "ls: "))
+	if (is_total(s, n) || lex_starts(s, n, "ls: "))
 		return 1;
 	if (ls_entry(st, s, n, lineno, why))
 		return 1;
@@ -540,7 +530,7 @@ two_lines(const char *buf, size_t len, struct tok *a, struct tok *b,
 
 		if (n && p[n - 1] == '\r')
 			n--;
-		if (n && !starts(p, n, skip)) {
+		if (n && !lex_starts(p, n, skip)) {
 			struct tok *t = k == 0 ? a : b;
 
 			t->s = p;
@@ -563,7 +553,7 @@ sniff_stat(const char *buf, size_t len, const char *name)
 		return 0;
 	while (i < a.n && a.s[i] == ' ')
 		i++;
-	return starts(a.s + i, a.n - i, "File: ") ? 90 : 0;
+	return lex_starts(a.s + i, a.n - i, "File: ") ? 90 : 0;
 }
 
 static int

@@ -23,6 +23,7 @@
  * options, or among the superblock options (a filesystem remounted
  * read-only after errors shows `rw` per mount but `ro` in SUPEROPTS).
  */
+#include "lex.h"
 #include "parser.h"
 #include "xmalloc.h"
 
@@ -46,10 +47,6 @@ static const struct rec_table *const mounts_tables[] = { &mounts_table, NULL };
 
 #define MAXC 16
 
-struct tok {
-	const char *s;
-	size_t n;
-};
 
 struct st {
 	const struct parse_ctx *ctx;
@@ -59,31 +56,7 @@ struct st {
 	struct buf u[MT__COUNT];	/* unescaped text per column */
 };
 
-static int
-split(const char *s, size_t n, struct tok *t, int max)
-{
-	int k = 0;
-	size_t i = 0;
 
-	while (i < n && k < max) {
-		while (i < n && (s[i] == ' ' || s[i] == '\t'))
-			i++;
-		if (i == n)
-			break;
-		t[k].s = s + i;
-		while (i < n && s[i] != ' ' && s[i] != '\t')
-			i++;
-		t[k].n = (size_t)(s + i - t[k].s);
-		k++;
-	}
-	return k;
-}
-
-static int
-tok_is(const struct tok *t, const char *w)
-{
-	return t->n == strlen(w) && memcmp(t->s, w, t->n) == 0;
-}
 
 static int
 all_digits(const char *s, size_t n)
@@ -185,7 +158,7 @@ mountinfo_fields(struct st *st, const char *s, size_t n, struct val *v,
     const char **why)
 {
 	struct tok t[MAXC + 10];
-	int k = split(s, n, t, MAXC + 10), dash;
+	int k = lex_split(s, n, t, MAXC + 10), dash;
 	const char *colon;
 
 	*why = "not a mountinfo line (ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS ... - FSTYPE SOURCE SUPEROPTS)";
@@ -195,7 +168,7 @@ mountinfo_fields(struct st *st, const char *s, size_t n, struct val *v,
 	if (colon == NULL || !all_digits(t[2].s, (size_t)(colon - t[2].s)) ||
 	    !all_digits(colon + 1, (size_t)(t[2].s + t[2].n - colon - 1)))
 		return 0;
-	for (dash = 6; dash < k && !tok_is(&t[dash], "-"); dash++)
+	for (dash = 6; dash < k && !lex_tok_is(&t[dash], "-"); dash++)
 		;
 	if (dash >= k) {
 		*why = "mountinfo line without the '-' separator (cut?)";
@@ -247,7 +220,7 @@ static int
 fm_col(const struct tok *t)
 {
 	for (size_t i = 0; i < sizeof(fm_names) / sizeof(fm_names[0]); i++)
-		if (tok_is(t, fm_names[i].name))
+		if (lex_tok_is(t, fm_names[i].name))
 			return (int)i;
 	return -2;
 }
@@ -257,7 +230,7 @@ static int
 fm_header(struct st *st, const char *s, size_t n)
 {
 	struct tok t[MAXC + 1];
-	int k = split(s, n, t, MAXC + 1), target = -1, c;
+	int k = lex_split(s, n, t, MAXC + 1), target = -1, c;
 
 	if (k < 2 || k > MAXC)
 		return 0;
@@ -365,7 +338,7 @@ fm_row(struct st *st, const char *s, size_t n, long lineno, const char **why)
 			return 0;
 		fm_set(st, v, MT_MOUNTPOINT, s + p, end - p);
 	} else {
-		k = split(s, n, t, MAXC + 1);
+		k = lex_split(s, n, t, MAXC + 1);
 		if (k != st->ncols)
 			return 0;
 		for (int c = 0; c < k; c++)

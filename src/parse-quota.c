@@ -25,6 +25,7 @@
  * told from counts by not being all digits.  over is 1 when a flag says
  * so or a count has reached its hard limit or passed its soft limit.
  */
+#include "lex.h"
 #include "parser.h"
 #include "xmalloc.h"
 
@@ -57,38 +58,8 @@ struct st {
 	long pending_line;
 };
 
-struct tok {
-	const char *s;
-	size_t n;
-};
 
-static int
-starts(const char *s, size_t n, const char *lit)
-{
-	size_t k = strlen(lit);
 
-	return n >= k && memcmp(s, lit, k) == 0;
-}
-
-static int
-split(const char *s, size_t n, struct tok *t, int max)
-{
-	int k = 0;
-	size_t i = 0;
-
-	while (i < n && k < max) {
-		while (i < n && (s[i] == ' ' || s[i] == '\t'))
-			i++;
-		if (i == n)
-			break;
-		t[k].s = s + i;
-		while (i < n && s[i] != ' ' && s[i] != '\t')
-			i++;
-		t[k].n = (size_t)(s + i - t[k].s);
-		k++;
-	}
-	return k;
-}
 
 static int
 all_digits(const struct tok *t)
@@ -197,7 +168,7 @@ quota_header(struct st *st, const char *s, size_t n)
 {
 	struct tok t[5];
 
-	if (!starts(s, n, "Disk quotas for ") || split(s, n, t, 5) < 5)
+	if (!lex_starts(s, n, "Disk quotas for ") || lex_split(s, n, t, 5) < 5)
 		return 0;
 	if (st) {
 		buf_reset(&st->kind);
@@ -217,7 +188,7 @@ repquota_header(struct st *st, const char *s, size_t n)
 	struct tok t[8];
 	int k;
 
-	if (!starts(s, n, "*** Report for ") || (k = split(s, n, t, 8)) < 8)
+	if (!lex_starts(s, n, "*** Report for ") || (k = lex_split(s, n, t, 8)) < 8)
 		return 0;
 	if (st) {
 		buf_reset(&st->kind);
@@ -238,7 +209,7 @@ quota_row(struct st *st, const char *s, size_t n, long lineno, const char *fs,
 {
 	struct tok t[12];
 	struct val v[Q__COUNT];
-	int k = split(s, n, t, 12), o = fs ? 0 : 1, over = 0, bgrace;
+	int k = lex_split(s, n, t, 12), o = fs ? 0 : 1, over = 0, bgrace;
 
 	if (k - o < 6) {
 		*why = "quota row with fewer counts than its header";
@@ -260,7 +231,7 @@ repquota_row(struct st *st, const char *s, size_t n, long lineno,
 {
 	struct tok t[12];
 	struct val v[Q__COUNT];
-	int k = split(s, n, t, 12), over = 0;
+	int k = lex_split(s, n, t, 12), over = 0;
 
 	if (k < 8 || t[1].n != 2 || strchr("+-", t[1].s[0]) == NULL ||
 	    strchr("+-", t[1].s[1]) == NULL) {
@@ -303,21 +274,21 @@ line(void *vst, const char *s, size_t n, long lineno, const char **why)
 		drop_pending(st);
 		return 1;
 	}
-	k = split(s, n, t, 3);
+	k = lex_split(s, n, t, 3);
 	if (st->mode == M_NONE) {
 		*why = "quota line before any \"Disk quotas for\" or \"*** Report for\" header";
 		return 0;
 	}
 	if (st->mode == M_REPQUOTA) {
-		if (starts(s, n, "Block grace time") || starts(s, n, "---") ||
+		if (lex_starts(s, n, "Block grace time") || lex_starts(s, n, "---") ||
 		    (k >= 2 && t[0].n == 5 && memcmp(t[0].s, "Block", 5) == 0) ||
 		    (k >= 2 && t[1].n == 4 && memcmp(t[1].s, "used", 4) == 0)) {
-			st->table |= starts(s, n, "---");
+			st->table |= lex_starts(s, n, "---");
 			return 1;
 		}
-		if (starts(s, n, "Statistics:") || starts(s, n, "Total ") ||
-		    starts(s, n, "Data ") || starts(s, n, "Quota ") ||
-		    starts(s, n, "Cache "))
+		if (lex_starts(s, n, "Statistics:") || lex_starts(s, n, "Total ") ||
+		    lex_starts(s, n, "Data ") || lex_starts(s, n, "Quota ") ||
+		    lex_starts(s, n, "Cache "))
 			return 1;	/* repquota -v statistics */
 		return repquota_row(st, s, n, lineno, why);
 	}

@@ -26,6 +26,7 @@
  * which clock it used: clock is NULL unless a column label mentions
  * "wall" (strace 7.1 wall-* columns), then 'wall'.
  */
+#include "lex.h"
 #include "parser.h"
 #include "xmalloc.h"
 
@@ -112,13 +113,6 @@ is_sep(const char *s, size_t n)
 	return runs >= 2;
 }
 
-static int
-starts(const char *s, size_t n, const char *lit)
-{
-	size_t k = strlen(lit);
-
-	return n >= k && memcmp(s, lit, k) == 0;
-}
 
 static int
 sniff(const char *buf, size_t len, const char *name)
@@ -137,7 +131,7 @@ sniff(const char *buf, size_t len, const char *name)
 		if (n) {
 			if (is_header(p, n))
 				return 80;
-			if (!starts(p, n, "System call usage summary for "))
+			if (!lex_starts(p, n, "System call usage summary for "))
 				return 0;
 			lines++;
 		}
@@ -298,7 +292,7 @@ line(void *vst, const char *s, size_t n, long lineno, const char **why)
 {
 	struct st *st = vst;
 
-	if (starts(s, n, "System call usage summary for ")) {
+	if (lex_starts(s, n, "System call usage summary for ")) {
 		st->state = 0;
 		return 1;
 	}

@@ -1,0 +1,40 @@
+/*
+ * The shared lexing helpers (lex.h).
+ */
+#include "lex.h"
+
+#include <string.h>
+
+int
+lex_split(const char *s, size_t n, struct tok *t, int max)
+{
+	int k = 0;
+	size_t i = 0;
+
+	while (i < n && k < max) {
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i == n)
+			break;
+		t[k].s = s + i;
+		while (i < n && s[i] != ' ' && s[i] != '\t')
+			i++;
+		t[k].n = (size_t)(s + i - t[k].s);
+		k++;
+	}
+	return k;
+}
+
+int
+lex_tok_is(const struct tok *t, const char *w)
+{
+	return t->n == strlen(w) && memcmp(t->s, w, t->n) == 0;
+}
+
+int
+lex_starts(const char *s, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	return n >= k && memcmp(s, lit, k) == 0;
+}
