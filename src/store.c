@@ -299,7 +299,9 @@ store_create(const char *final_path, struct store **out, char **err)
 	}
 	close(fd);
 	if (sqlite3_open_v2(st->tmp_path, &st->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	    /* One connection, one thread: no mutexes to pay for per row. */
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
 		*err = xasprintf("cannot open the store %s: %s", st->tmp_path,
 		    sqlite3_errmsg(st->db));
 		store_close(st);
