@@ -8,12 +8,14 @@
 #include "parser.h"
 #include "xmalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A record table and its prepared INSERT. */
@@ -272,12 +274,61 @@ add_insert(struct store *st, const struct rec_table *t, char **err)
 	return 0;
 }
 
+#define STALE_SECONDS 60
+
+/*
+ * Removes what killed runs left beside the store: PATH.tmp-XXXXXX files
+ * untouched for a minute that no run holds locked (a live run keeps its
+ * file under SQLite's exclusive lock while it writes).
+ */
+static void
+remove_stale(const char *final_path)
+{
+	char *copy = xstrdup(final_path), *slash = strrchr(copy, '/');
+	const char *dir = ".", *base = copy;
+	char *prefix;
+	DIR *d;
+	struct dirent *de;
+
+	if (slash) {
+		*slash = '\0';
+		dir = *copy ? copy : "/";
+		base = slash + 1;
+	}
+	prefix = xasprintf("%s.tmp-", base);
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			char *path;
+			struct stat sb;
+			sqlite3 *db = NULL;
+
+			if (strncmp(de->d_name, prefix, strlen(prefix)) != 0 ||
+			    strlen(de->d_name) != strlen(prefix) + 6)
+				continue;
+			path = xasprintf("%s/%s", dir, de->d_name);
+			if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+			    time(NULL) - sb.st_mtime > STALE_SECONDS &&
+			    sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+			    sqlite3_exec(db, "BEGIN EXCLUSIVE; ROLLBACK;", NULL, NULL,
+			    NULL) == SQLITE_OK)
+				unlink(path);
+			sqlite3_close(db);
+			free(path);
+		}
+		closedir(d);
+	}
+	free(prefix);
+	free(copy);
+}
+
 int
 store_create(const char *final_path, struct store **out, char **err)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
 	char *e = NULL;
 	int fd;
+
+	remove_stale(final_path);
 
 	st->final_path = xstrdup(final_path);
 	st->tmp_path = xasprintf("%s.tmp-XXXXXX", final_path);

@@ -196,4 +196,19 @@ snapshot "$RO" >"$TMP/ro.after"
 check "read-only bundle: nothing new or changed in it" cmp -s "$TMP/ro.before" "$TMP/ro.after"
 chmod -R u+w "$RO"
 
+# What a killed run left beside the store is removed by the next run once
+# it is a minute old and unlocked; a fresh one (a run may be writing it)
+# and a file that is not a database are left alone.
+SD="$TMP/stale"
+mkdir "$SD"
+"$MKPM" --db "$SD/old.sqlite" -o /dev/null "$FIX/bundles/healthy" 2>/dev/null
+cp "$SD/old.sqlite" "$SD/s.sqlite.tmp-Killed"
+cp "$SD/old.sqlite" "$SD/s.sqlite.tmp-Fresh1"
+echo "not a database" >"$SD/s.sqlite.tmp-NotDb1"
+touch -d '2 minutes ago' "$SD/s.sqlite.tmp-Killed" "$SD/s.sqlite.tmp-NotDb1"
+"$MKPM" --db "$SD/s.sqlite" -o /dev/null "$FIX/bundles/healthy" 2>/dev/null
+check "stale temporary store removed" test ! -e "$SD/s.sqlite.tmp-Killed"
+check "fresh temporary store kept" test -e "$SD/s.sqlite.tmp-Fresh1"
+check "a file that is not a database kept" test -e "$SD/s.sqlite.tmp-NotDb1"
+
 finish
