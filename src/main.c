@@ -87,6 +87,9 @@ static const char usage_text[] =
 "      --max-pending N     unfinished strace calls held per file (default 65536)\n"
 "      --max-blob BYTES    largest binary artifact (a protobuf profile) read\n"
 "                          whole; larger ones are reported (default 67108864)\n"
+"      --regex-limit N     PCRE2 match limit of a rule's REGEXP; a match that\n"
+"                          hits it counts as no match and is reported\n"
+"                          (default 1000000)\n"
 "  -v, --stats             print the time of each stage on stderr\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
@@ -615,6 +618,7 @@ main(int argc, char **argv)
 		{ "max-line", required_argument, NULL, 'L' },
 		{ "max-pending", required_argument, NULL, 'P' },
 		{ "max-blob", required_argument, NULL, 'B' },
+		{ "regex-limit", required_argument, NULL, 'X' },
 		{ "stats", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -695,6 +699,10 @@ main(int argc, char **argv)
 		case 'B':
 			o.limits.max_blob = (size_t)parse_count("--max-blob", optarg,
 			    1024, 1L << 32);
+			break;
+		case 'X':
+			re_set_match_limit((uint32_t)parse_count("--regex-limit", optarg,
+			    1000, 1000000000L));
 			break;
 		case 'v':
 			o.stats = 1;

@@ -11,8 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define MATCH_LIMIT 1000000
-#define DEPTH_LIMIT 10000
+static uint32_t match_limit = 1000000;	/* --regex-limit */
+static uint32_t depth_limit = 10000;
+
+void
+re_set_match_limit(uint32_t n)
+{
+	match_limit = n;
+}
 
 struct re {
 	pcre2_code *code;
@@ -73,8 +79,8 @@ re_compile(const char *pattern, char **err)
 		fprintf(stderr, "mkpostmortem: out of memory in PCRE2\n");
 		abort();
 	}
-	pcre2_set_match_limit(re->mc, MATCH_LIMIT);
-	pcre2_set_depth_limit(re->mc, DEPTH_LIMIT);
+	pcre2_set_match_limit(re->mc, match_limit);
+	pcre2_set_depth_limit(re->mc, depth_limit);
 	return re;
 }
 

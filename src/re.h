@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct re;
 
@@ -22,6 +23,9 @@ void re_free(struct re *re);
 
 /* Registers REGEXP (`x REGEXP pattern`) and regexp(pattern, x) on db. */
 int re_register_sqlite(sqlite3 *db);
+
+/* PCRE2's match limit for patterns compiled from now on (default 1e6). */
+void re_set_match_limit(uint32_t n);
 
 /* Times a match stopped at a limit instead of finishing (whole run). */
 long re_limit_hits(void);

@@ -115,6 +115,17 @@ expect_status 2 "explain with an unknown option" "$MKPM" explain --frob disk-ful
 mkdir "$TMP/empty"
 expect_status 3 "empty bundle" "$MKPM" --db "$TMP/empty.sqlite" "$TMP/empty"
 
+# --regex-limit: a REGEXP that backtracks past the limit counts as no
+# match and is counted in the report; the default limit lets it finish.
+mkdir -p "$TMP/rl/b" "$TMP/rl/r"
+printf '1234  mkdirat(AT_FDCWD, "/tmp/aaaaaaaaaaaaaaab", 0755) = -1 EACCES (Permission denied)\n' >"$TMP/rl/b/trace.txt"
+printf "id: site-bt\ntitle: T\nweight: 0.1\nevidence: |\n  SELECT artifact_id, line, raw AS text FROM syscalls WHERE path REGEXP '^/tmp/(a+)+\$'\nfix: x\n" >"$TMP/rl/r/r.yaml"
+"$MKPM" -f json --no-site-rules --rules "$TMP/rl/r" --db "$TMP/rl/1.sqlite" "$TMP/rl/b" >"$TMP/rl1.json" 2>/dev/null
+"$MKPM" --regex-limit 1000 -f json --no-site-rules --rules "$TMP/rl/r" --db "$TMP/rl/2.sqlite" "$TMP/rl/b" >"$TMP/rl2.json" 2>/dev/null
+check "default regex limit: the match finishes" jq -e '.regex_limit_hits == 0' "$TMP/rl1.json"
+check "--regex-limit 1000: the match stops and is counted" jq -e '.regex_limit_hits == 1' "$TMP/rl2.json"
+expect_status 2 "--regex-limit below 1000 refused" "$MKPM" --regex-limit 5 "$B"
+
 # The progress line: on stderr while a big file is read, only on a terminal.
 mkdir "$TMP/big"
 i=0
