@@ -1368,8 +1368,15 @@ call_name(const char *p, const char *end)
 static int
 classify_body(const char *b, const char *end, int full)
 {
-	if (starts(b, end, "<... "))
-		return find(b, end, " resumed>") ? L_RESUMED : L_BROKEN;
+	if (starts(b, end, "<... ")) {
+		/*
+		 * The name runs from b + 5 to " resumed>"; "<... resumed>" has
+		 * none (found by the fuzzer: the name's length went negative).
+		 */
+		const char *r = b + 5 < end ? find(b + 5, end, " resumed>") : NULL;
+
+		return r && r > b + 5 ? L_RESUMED : L_BROKEN;
+	}
 	if (starts(b, end, "--- ") && end - b >= 8 && memcmp(end - 4, " ---", 4) == 0)
 		return L_SIGNAL;
 	if (starts(b, end, "+++ ") && end - b >= 8 && memcmp(end - 4, " +++", 4) == 0)
@@ -1738,7 +1745,7 @@ line1(struct st *st, const char *raw, size_t rawlen, long lineno, const char **w
 	st->frame_pid = pid;
 	st->depth = 0;
 	if (kind == L_RESUMED) {
-		const char *nm = b + 5, *ne = find(b, end, " resumed>");
+		const char *nm = b + 5, *ne = find(nm, end, " resumed>");
 		const char *rest = ne + 9;
 		struct callrow c;
 		struct scan sc;
