@@ -190,8 +190,12 @@ parse_num(const char *s, size_t n, int is_real, int64_t *iv, double *rv)
 
 	if (n == 0 || !is_digit(s[0]))
 		return 0;
-	while (i < n && is_digit(s[i]))
+	while (i < n && is_digit(s[i])) {
+		/* A number too big for a count is not a summary cell. */
+		if (ip > (INT64_MAX - 9) / 10)
+			return 0;
 		ip = ip * 10 + (s[i++] - '0');
+	}
 	if (i < n && (s[i] == '.' || s[i] == ',')) {
 		if (!is_real)
 			return 0;
