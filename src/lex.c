@@ -38,3 +38,24 @@ lex_starts(const char *s, size_t n, const char *lit)
 
 	return n >= k && memcmp(s, lit, k) == 0;
 }
+
+int
+lex_digits(const char *s, size_t n)
+{
+	if (n == 0 || n > 18)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+long long
+lex_to_int(const char *s, size_t n)
+{
+	long long v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}

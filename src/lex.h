@@ -18,6 +18,10 @@ struct tok {
 int lex_split(const char *s, size_t n, struct tok *t, int max);
 /* 1 if the token is exactly w. */
 int lex_tok_is(const struct tok *t, const char *w);
+/* 1 if s[0..n) is 1 to 18 decimal digits (so that lex_to_int cannot overflow). */
+int lex_digits(const char *s, size_t n);
+/* The value of digits that lex_digits accepted. */
+long long lex_to_int(const char *s, size_t n);
 /* 1 if s[0..n) starts with lit. */
 int lex_starts(const char *s, size_t n, const char *lit);
 

@@ -56,26 +56,7 @@ struct st {
 
 
 
-static int
-digits(const char *s, size_t n)
-{
-	if (n == 0 || n > 18)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
 
-static int64_t
-to_int(const char *s, size_t n)
-{
-	int64_t v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	return v;
-}
 
 /* Next blank-separated token at or after *i; 0 at the end. */
 static int
@@ -220,9 +201,9 @@ id_pair(const char *s, size_t n, const char *key, int64_t *id,
 	j = i;
 	while (j < n && s[j] >= '0' && s[j] <= '9')
 		j++;
-	if (!digits(s + i, j - i) || j >= n || s[j] != '/')
+	if (!lex_digits(s + i, j - i) || j >= n || s[j] != '/')
 		return 0;
-	*id = to_int(s + i, j - i);
+	*id = lex_to_int(s + i, j - i);
 	for (i = ++j; i < n && s[i] == ' '; i++)
 		;
 	for (j = i; j < n && s[j] != ')'; j++)
@@ -293,9 +274,9 @@ stat_num(const char *s, size_t n, const char *key, int64_t *out)
 				j++;
 			for (e = j; e < n && s[e] >= '0' && s[e] <= '9'; e++)
 				;
-			if (!digits(s + j, e - j))
+			if (!lex_digits(s + j, e - j))
 				return 0;
-			*out = to_int(s + j, e - j);
+			*out = lex_to_int(s + j, e - j);
 			return 1;
 		}
 	return 0;
@@ -365,24 +346,24 @@ ls_entry(struct st *st, const char *s, size_t n, long lineno, const char **why)
 	for (int k = 0; k < 3; k++) {
 		if (!next_tok(s, n, &i, &mode))
 			return 0;
-		if (!digits(mode.s, mode.n))
+		if (!lex_digits(mode.s, mode.n))
 			break;
 	}
 	if ((m = mode_bits(mode.s, mode.n)) < 0)
 		return 0;
-	if (!next_tok(s, n, &i, &links) || !digits(links.s, links.n) ||
+	if (!next_tok(s, n, &i, &links) || !lex_digits(links.s, links.n) ||
 	    !next_tok(s, n, &i, &owner) || !next_tok(s, n, &i, &grp) ||
 	    !next_tok(s, n, &i, &size)) {
 		*why = "ls -l line cut before its size";
 		return 0;
 	}
-	if (size.n > 1 && size.s[size.n - 1] == ',' && digits(size.s, size.n - 1)) {
+	if (size.n > 1 && size.s[size.n - 1] == ',' && lex_digits(size.s, size.n - 1)) {
 		/* A device: "1, 3" instead of a size. */
-		if (!next_tok(s, n, &i, &t) || !digits(t.s, t.n))
+		if (!next_tok(s, n, &i, &t) || !lex_digits(t.s, t.n))
 			return 0;
 		dev = 1;
-	} else if (digits(size.s, size.n))
-		sz = to_int(size.s, size.n);
+	} else if (lex_digits(size.s, size.n))
+		sz = lex_to_int(size.s, size.n);
 	else {
 		/* -h: 4.0K, 12M */
 		size_t d = 0;
@@ -418,12 +399,12 @@ ls_entry(struct st *st, const char *s, size_t n, long lineno, const char **why)
 		if (next_tok(s, n, &i, &t) && t.n >= 5 && t.s[2] == ':') {
 			save = i;
 			if (next_tok(s, n, &i, &t) && t.n == 5 &&
-			    (t.s[0] == '+' || t.s[0] == '-') && digits(t.s + 1, 4))
+			    (t.s[0] == '+' || t.s[0] == '-') && lex_digits(t.s + 1, 4))
 				save = i;
 		}
 		i = save;
 	} else {
-		if (!next_tok(s, n, &i, &t) || !digits(t.s, t.n) ||
+		if (!next_tok(s, n, &i, &t) || !lex_digits(t.s, t.n) ||
 		    !next_tok(s, n, &i, &t)) {
 			*why = "ls -l line cut in its date";
 			return 0;
@@ -459,7 +440,7 @@ ls_entry(struct st *st, const char *s, size_t n, long lineno, const char **why)
 	v[FS_TYPE] = val_str(type_of(mode.s[0]));
 	v[FS_MODE] = val_int(m);
 	v[FS_MODE_TEXT] = val_text(mode.s, mode.n);
-	v[FS_LINKS] = val_int(to_int(links.s, links.n));
+	v[FS_LINKS] = val_int(lex_to_int(links.s, links.n));
 	v[FS_OWNER] = val_text(owner.s, owner.n);
 	v[FS_GRP] = val_text(grp.s, grp.n);
 	if (!dev)

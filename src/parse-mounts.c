@@ -58,26 +58,7 @@ struct st {
 
 
 
-static int
-all_digits(const char *s, size_t n)
-{
-	if (n == 0 || n > 18)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
 
-static int64_t
-to_int(const char *s, size_t n)
-{
-	int64_t v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	return v;
-}
 
 static int
 hexval(char c)
@@ -162,11 +143,11 @@ mountinfo_fields(struct st *st, const char *s, size_t n, struct val *v,
 	const char *colon;
 
 	*why = "not a mountinfo line (ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS ... - FSTYPE SOURCE SUPEROPTS)";
-	if (k < 9 || !all_digits(t[0].s, t[0].n) || !all_digits(t[1].s, t[1].n))
+	if (k < 9 || !lex_digits(t[0].s, t[0].n) || !lex_digits(t[1].s, t[1].n))
 		return 0;
 	colon = memchr(t[2].s, ':', t[2].n);
-	if (colon == NULL || !all_digits(t[2].s, (size_t)(colon - t[2].s)) ||
-	    !all_digits(colon + 1, (size_t)(t[2].s + t[2].n - colon - 1)))
+	if (colon == NULL || !lex_digits(t[2].s, (size_t)(colon - t[2].s)) ||
+	    !lex_digits(colon + 1, (size_t)(t[2].s + t[2].n - colon - 1)))
 		return 0;
 	for (dash = 6; dash < k && !lex_tok_is(&t[dash], "-"); dash++)
 		;
@@ -184,8 +165,8 @@ mountinfo_fields(struct st *st, const char *s, size_t n, struct val *v,
 	}
 	if (st) {
 		memset(v, 0, sizeof(*v) * MT__COUNT);
-		v[MT_MOUNT_ID] = val_int(to_int(t[0].s, t[0].n));
-		v[MT_PARENT_ID] = val_int(to_int(t[1].s, t[1].n));
+		v[MT_MOUNT_ID] = val_int(lex_to_int(t[0].s, t[0].n));
+		v[MT_PARENT_ID] = val_int(lex_to_int(t[1].s, t[1].n));
 		v[MT_DEV] = val_text(t[2].s, t[2].n);
 		v[MT_ROOT] = unescape(&st->u[MT_ROOT], t[3].s, t[3].n);
 		v[MT_MOUNTPOINT] = unescape(&st->u[MT_MOUNTPOINT], t[4].s, t[4].n);
@@ -296,9 +277,9 @@ fm_set(struct st *st, struct val *v, int c, const char *x, size_t xn)
 	if (c < 0)
 		return 1;
 	if (c == MT_MOUNT_ID || c == MT_PARENT_ID) {
-		if (!all_digits(x, xn))
+		if (!lex_digits(x, xn))
 			return 0;
-		v[c] = val_int(to_int(x, xn));
+		v[c] = val_int(lex_to_int(x, xn));
 	} else
 		v[c] = unescape(&st->u[c], x, xn);
 	return 1;

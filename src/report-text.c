@@ -363,6 +363,21 @@ write_artifacts(FILE *fp, const struct report *r, const struct style *st)
 	fputc('\n', fp);
 }
 
+/* The first max evidence rows of a check or a ruled-out cause. */
+static void
+note_rows(FILE *fp, const struct finding *c, size_t max)
+{
+	for (size_t j = 0; j < c->nev && j < max; j++) {
+		fputs("    ", fp);
+		term_cstr(fp, c->ev[j].artifact);
+		if (c->ev[j].line > 0)
+			fprintf(fp, ":%ld", c->ev[j].line);
+		fputs(": ", fp);
+		term_cstr(fp, c->ev[j].text);
+		fputc('\n', fp);
+	}
+}
+
 /*
  * What weakens or rules out a verdict: the input checks that fired, the
  * causes considered and ruled out, and the evidence a site suppressed.
@@ -393,15 +408,7 @@ write_notes(FILE *fp, const struct report *r, const struct style *st)
 			fputs("): ", fp);
 			term_cstr(fp, c->rule->title);
 			fputc('\n', fp);
-			for (size_t j = 0; j < c->nev && j < 2; j++) {
-				fputs("    ", fp);
-				term_cstr(fp, c->ev[j].artifact);
-				if (c->ev[j].line > 0)
-					fprintf(fp, ":%ld", c->ev[j].line);
-				fputs(": ", fp);
-				term_cstr(fp, c->ev[j].text);
-				fputc('\n', fp);
-			}
+			note_rows(fp, c, 2);
 			if (c->fix && *c->fix)
 				wrap_block(fp, "    next time: ", "    ", c->fix, st->width - 8, 0);
 		}
@@ -418,15 +425,7 @@ write_notes(FILE *fp, const struct report *r, const struct style *st)
 			fputs(" - ", fp);
 			term_cstr(fp, c->rule->title);
 			fputc('\n', fp);
-			for (size_t j = 0; j < c->nev && j < 3; j++) {
-				fputs("    ", fp);
-				term_cstr(fp, c->ev[j].artifact);
-				if (c->ev[j].line > 0)
-					fprintf(fp, ":%ld", c->ev[j].line);
-				fputs(": ", fp);
-				term_cstr(fp, c->ev[j].text);
-				fputc('\n', fp);
-			}
+			note_rows(fp, c, 3);
 		}
 	}
 	if (fl->nsup) {
