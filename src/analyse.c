@@ -4,6 +4,7 @@
  * them and times them.
  */
 #include "analyse.h"
+#include "asink.h"
 #include "ingest.h"
 #include "rank.h"
 #include "re.h"
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static double
 now(void)
@@ -24,11 +26,26 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * Two threads pay only when there are two CPUs to run them: on one, the
+ * hand-offs cost more than they overlap.
+ */
+static int
+threads(const struct analysis_opts *o)
+{
+	if (o->threads > 0)
+		return o->threads;
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+}
+
 enum analyse_status
 analyse(const struct analysis_opts *o, const struct rule_set *rs,
     struct analysis *a, char **err)
 {
 	struct store *st = NULL;
+	const struct artifact_sink *sink;
+	struct asink *as = NULL;
+	sqlite3 *check = NULL;
 	struct walk wk = { 0 };
 	struct diag d = { 0 };
 	enum analyse_status rc = ANALYSE_CANNOT;
@@ -41,29 +58,39 @@ analyse(const struct analysis_opts *o, const struct rule_set *rs,
 		free(e);
 		return ANALYSE_CANNOT;
 	}
-	if (store_create(o->db, &st, err) != 0)
-		goto out;
-	re_register_sqlite(store_db(st));
 	/* A broken rule stops the run before any work is done. */
-	if (eval_check(store_db(st), rs, &d) != 0) {
+	if (store_schema_db(&check, err) != 0)
+		goto out;
+	re_register_sqlite(check);
+	if (eval_check(check, rs, &d) != 0) {
 		*err = diag_format(&d);
 		rc = ANALYSE_BAD_RULE;
 		goto out;
 	}
+	sqlite3_close(check);
+	check = NULL;
+	if (store_create(o->db, &st, err) != 0)
+		goto out;
+	re_register_sqlite(store_db(st));
 	store_set_meta(st, "bundle", o->bundle);
 	store_set_meta(st, "tool_version", PACKAGE_VERSION);
+	sink = store_sink(st);
+	if (threads(o) > 1 && (as = asink_start(sink)) != NULL)
+		sink = asink_sink(as);
 	for (size_t i = 0; i < wk.n; i++) {
 		struct artifact_info info;
 
 		if (wk.v[i].skip) {
-			store_add_skipped(st, wk.v[i].rel, wk.v[i].skip);
+			sink->skipped(sink->rec.ctx, wk.v[i].rel, wk.v[i].skip);
 			continue;
 		}
 		ingest_file(wk.v[i].abs, wk.v[i].rel, wk.v[i].size,
 		    o->forced_type ? o->forced_type(o->type_ctx, wk.v[i].rel) : NULL,
-		    o->limits, store_sink(st), &info);
+		    o->limits, sink, &info);
 		a->records += info.records;
 	}
+	/* The store is this thread's again once every record is in. */
+	asink_finish(as);
 	if (store_load_error(st)) {
 		*err = xstrdup(store_load_error(st));
 		goto out;
@@ -98,6 +125,7 @@ analyse(const struct analysis_opts *o, const struct rule_set *rs,
 	st = NULL;
 	rc = ANALYSE_OK;
 out:
+	sqlite3_close(check);
 	store_close(st);
 	walk_free(&wk);
 	diag_clear(&d);

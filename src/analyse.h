@@ -23,6 +23,12 @@ struct analysis_opts {
 	const void *type_ctx;
 	int charts;		/* the report will draw charts (HTML) */
 	FILE *rule_times;	/* if set, print how long each slow rule took */
+	/*
+	 * 1: parse and load on this thread; 2: load the store on a second
+	 * thread while this one reads and parses (asink.h); 0: 2 when more
+	 * than one CPU is online, else 1.
+	 */
+	int threads;
 };
 
 struct analysis {

@@ -125,5 +125,5 @@ SELECT n.gid, s.id, n.call,
                                    ELSE printf('taking %.1f s', s.duration) END
        || ' (the dump does not name the thread: a candidate pair)'
   FROM named n
-  JOIN syscalls s ON s.syscall = n.call
+  JOIN slow_calls s ON s.syscall = n.call
  WHERE s.state IN ('blocked', 'interrupted') OR s.duration >= 1.0;

@@ -30,6 +30,8 @@ struct artifact_sink {
 	struct sink rec;
 	void (*begin)(void *ctx, const char *path);
 	void (*end)(void *ctx, const struct artifact_info *info);
+	/* A bundle entry that is not read (symlink, FIFO ...); may be NULL. */
+	void (*skipped)(void *ctx, const char *path, const char *reason);
 };
 
 /*

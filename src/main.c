@@ -55,6 +55,7 @@ struct options {
 	size_t ntypes;
 	int dump;
 	int stats;
+	int threads;		/* --threads; 0: as many as help (analyse.h) */
 	int no_site_rules;
 	struct limits limits;
 };
@@ -90,6 +91,9 @@ static const char usage_text[] =
 "      --regex-limit N     PCRE2 match limit of a rule's REGEXP; a match that\n"
 "                          hits it counts as no match and is reported\n"
 "                          (default 1000000)\n"
+"      --threads N         1: read, parse and load on one thread; 2: load\n"
+"                          the store on a second one while parsing (default:\n"
+"                          2 when the machine has more than one CPU)\n"
 "  -v, --stats             print the time of each stage on stderr\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
@@ -346,6 +350,7 @@ run_analysis(const char *bundle, const struct options *o)
 	ao.type_ctx = o;
 	ao.charts = strcmp(o->format, "html") == 0;
 	ao.rule_times = o->stats ? stderr : NULL;
+	ao.threads = o->threads;
 	{
 		static struct progress prog;
 		const char *term = getenv("TERM");
@@ -437,10 +442,9 @@ run_rules_check(int argc, char **argv, struct options *o)
 {
 	struct rule_set rs = { 0 };
 	struct diag d = { 0 };
-	struct store *st = NULL;
-	char *err = NULL, *tmpdb;
+	sqlite3 *db = NULL;
+	char *err = NULL;
 	int rc = EXIT_RULE_FAILED;
-	char tmpl[] = "/tmp/mkpostmortem-check-XXXXXX";
 
 	argc = subcommand_options(argc, argv, o);
 	for (int i = 0; i < argc; i++) {
@@ -451,19 +455,13 @@ run_rules_check(int argc, char **argv, struct options *o)
 		rules_free(&rs);
 		return EXIT_RULE_FAILED;
 	}
-	if (mkdtemp(tmpl) == NULL) {
-		fprintf(stderr, "mkpostmortem: cannot create a temporary directory: %s\n",
-		    strerror(errno));
-		rules_free(&rs);
-		return EXIT_CANNOT;
-	}
-	tmpdb = xasprintf("%s/check.sqlite", tmpl);
-	if (store_create(tmpdb, &st, &err) != 0) {
+	if (store_schema_db(&db, &err) != 0) {
 		fprintf(stderr, "mkpostmortem: %s\n", err);
+		rc = EXIT_CANNOT;
 		goto out;
 	}
-	re_register_sqlite(store_db(st));
-	if (eval_check(store_db(st), &rs, &d) != 0) {
+	re_register_sqlite(db);
+	if (eval_check(db, &rs, &d) != 0) {
 		char *m = diag_format(&d);
 
 		fprintf(stderr, "mkpostmortem: %s\n", m);
@@ -473,9 +471,7 @@ run_rules_check(int argc, char **argv, struct options *o)
 	printf("%zu rules OK\n", rs.n);
 	rc = 0;
 out:
-	store_close(st);
-	rmdir(tmpl);
-	free(tmpdb);
+	sqlite3_close(db);
 	free(err);
 	diag_clear(&d);
 	rules_free(&rs);
@@ -620,6 +616,7 @@ main(int argc, char **argv)
 		{ "max-blob", required_argument, NULL, 'B' },
 		{ "regex-limit", required_argument, NULL, 'X' },
 		{ "stats", no_argument, NULL, 'v' },
+		{ "threads", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -627,6 +624,7 @@ main(int argc, char **argv)
 	struct options o = { 0 };
 	int c, rc;
 
+	store_init();
 	o.format = "text";
 	o.limits.max_line = 1024 * 1024;
 	o.limits.max_pending = 65536;
@@ -706,6 +704,9 @@ main(int argc, char **argv)
 			break;
 		case 'v':
 			o.stats = 1;
+			break;
+		case 'j':
+			o.threads = (int)parse_count("--threads", optarg, 1, 2);
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

@@ -38,6 +38,7 @@
 #include "xmalloc.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -821,6 +822,12 @@ struct st {
 	/* clock */
 	int clock;		/* first clock kind seen */
 	int any_ts;
+	/*
+	 * The latest time a stored call shows (its end_ts, else its ts): how
+	 * long a call still blocked at the end had waited (blocked_calls).
+	 */
+	double last_ts;
+	int has_last_ts;
 	double last_tod, day_off, rel_sum;
 	int saw_column, saw_bracket, saw_dur;
 	/* pending calls */
@@ -990,6 +997,13 @@ emit_call(struct st *st, const struct callrow *c, const struct scan *sc)
 		v[SC_TS_TEXT] = val_text(c->tstext, c->tslen);
 	v[SC_SYSCALL] = val_text(c->name, c->nlen);
 	v[SC_ARGS] = val_text(c->args, c->alen);
+	if (c->has_end_ts || c->has_ts) {
+		double t = c->has_end_ts ? c->end_ts : c->ts;
+
+		if (!st->has_last_ts || t > st->last_ts)
+			st->last_ts = t;
+		st->has_last_ts = 1;
+	}
 
 	if (si) {
 		if ((si->f & F_PATH) && sc->nstr > 0) {
@@ -1940,6 +1954,17 @@ finish(void *vst)
 	s->meta(s->ctx, "pid_prefix", st->saw_column ? "column" :
 	    st->saw_bracket ? "bracket" : st->ctx->pid_hint > 0 ? "file-name" : "none");
 	s->meta(s->ctx, "durations", st->saw_dur ? "yes" : "no");
+	if (st->has_last_ts) {
+		char t[32];
+
+		/* The shortest text that reads back as the double the rows hold. */
+		for (int prec = 15; prec <= 17; prec++) {
+			snprintf(t, sizeof(t), "%.*g", prec, st->last_ts);
+			if (strtod(t, NULL) == st->last_ts)
+				break;
+		}
+		s->meta(s->ctx, "last_ts", t);
+	}
 
 	for (int i = 0; i < st->npv; i++)
 		buf_free(&st->pv[i].b);

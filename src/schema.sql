@@ -53,6 +53,9 @@ CREATE TABLE parse_errors (
 -- generated column that gives the text back; COL_own holds the text only
 -- when it is not such a piece (split calls' joined args, unescaped
 -- paths).  That halves the store of a big trace; query COL as usual.
+-- The generated columns are added after loading (generated.sql): SQLite
+-- computes a table's generated columns on every INSERT, virtual ones too,
+-- and six of them cost more than the rest of the row (`make bench`).
 CREATE TABLE syscalls (
   id          INTEGER PRIMARY KEY,
   artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
@@ -62,44 +65,26 @@ CREATE TABLE syscalls (
   ts          REAL,
   end_ts      REAL,              -- time of the resumed line
   ts_text_own TEXT, ts_text_ref INTEGER,
-  ts_text TEXT GENERATED ALWAYS AS (coalesce(ts_text_own, CAST(substr(CAST(
-    iif(ts_text_ref & 1, raw_end, raw) AS BLOB), (ts_text_ref >> 21) + 1,
-    (ts_text_ref >> 1) & 1048575) AS TEXT))) VIRTUAL,
   syscall     TEXT NOT NULL,
   -- raw argument text (both halves joined)
   args_own TEXT, args_ref INTEGER,
-  args TEXT GENERATED ALWAYS AS (coalesce(args_own, CAST(substr(CAST(
-    iif(args_ref & 1, raw_end, raw) AS BLOB), (args_ref >> 21) + 1,
-    (args_ref >> 1) & 1048575) AS TEXT))) VIRTUAL,
   path        TEXT,              -- first path argument, unescaped
   path2       TEXT,              -- second path argument (rename, link ...)
   dirfd       TEXT,              -- AT_FDCWD or the fd argument (*at calls; fd calls under -y)
   -- its -y decoration
   dirfd_path_own TEXT, dirfd_path_ref INTEGER,
-  dirfd_path TEXT GENERATED ALWAYS AS (coalesce(dirfd_path_own, CAST(substr(CAST(
-    iif(dirfd_path_ref & 1, raw_end, raw) AS BLOB), (dirfd_path_ref >> 21) + 1,
-    (dirfd_path_ref >> 1) & 1048575) AS TEXT))) VIRTUAL,
   flags       TEXT,              -- open flags, AT_* flags
   mode        INTEGER,           -- mode argument of mkdir/open/chmod
   -- return value as printed
   ret_text_own TEXT, ret_text_ref INTEGER,
-  ret_text TEXT GENERATED ALWAYS AS (coalesce(ret_text_own, CAST(substr(CAST(
-    iif(ret_text_ref & 1, raw_end, raw) AS BLOB), (ret_text_ref >> 21) + 1,
-    (ret_text_ref >> 1) & 1048575) AS TEXT))) VIRTUAL,
   ret         INTEGER,           -- return value as a number (NULL for ?)
   errno       TEXT,              -- ENOENT ...
   -- No such file or directory
   errno_text_own TEXT, errno_text_ref INTEGER,
-  errno_text TEXT GENERATED ALWAYS AS (coalesce(errno_text_own, CAST(substr(CAST(
-    iif(errno_text_ref & 1, raw_end, raw) AS BLOB), (errno_text_ref >> 21) + 1,
-    (errno_text_ref >> 1) & 1048575) AS TEXT))) VIRTUAL,
   duration    REAL,              -- -T seconds
   fd          INTEGER,           -- descriptor returned
   -- its -y decoration
   fd_path_own TEXT, fd_path_ref INTEGER,
-  fd_path TEXT GENERATED ALWAYS AS (coalesce(fd_path_own, CAST(substr(CAST(
-    iif(fd_path_ref & 1, raw_end, raw) AS BLOB), (fd_path_ref >> 21) + 1,
-    (fd_path_ref >> 1) & 1048575) AS TEXT))) VIRTUAL,
   note        TEXT,              -- INJECTED, DELAYED, ERESTARTSYS text ...
   state       TEXT NOT NULL,     -- complete | blocked | interrupted | unavailable | detached
   raw         TEXT NOT NULL,     -- the call line
@@ -284,11 +269,24 @@ CREATE VIEW stat_calls AS
    WHERE s.syscall IN ('stat', 'lstat', 'newfstatat', 'fstatat64', 'statx',
                        'stat64', 'lstat64', 'access', 'faccessat', 'faccessat2');
 
+-- Calls that did not complete (blocked, interrupted, ...) or took 0.2 s
+-- or more: the few rows the rules about slow and hung calls start from.
+-- The partial index syscalls_slow holds exactly these rows and is kept up
+-- while loading (a false WHERE costs an insert almost nothing), so a
+-- query that keeps this view's WHERE reads them without a scan.
+CREATE INDEX syscalls_slow ON syscalls(duration)
+  WHERE state <> 'complete' OR duration >= 0.2;
+CREATE VIEW slow_calls AS
+  SELECT s.*, a.path AS artifact, coalesce(s.end_line, s.line) AS err_line,
+         coalesce(s.raw_end, s.raw) AS err_text
+    FROM syscalls s JOIN artifacts a ON a.id = s.artifact_id
+   WHERE s.state <> 'complete' OR s.duration >= 0.2;
+
 -- Calls still blocked when the trace ended, with how long they had waited.
 CREATE VIEW blocked_calls AS
   SELECT s.*, a.path AS artifact,
-         (SELECT max(coalesce(t.end_ts, t.ts)) FROM syscalls t
-           WHERE t.artifact_id = s.artifact_id) - s.ts AS waited
+         (SELECT CAST(m.value AS REAL) FROM artifact_meta m
+           WHERE m.artifact_id = s.artifact_id AND m.key = 'last_ts') - s.ts AS waited
     FROM syscalls s JOIN artifacts a ON a.id = s.artifact_id
    WHERE s.state = 'blocked';
 

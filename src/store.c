@@ -18,10 +18,18 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A record table and its prepared INSERT. */
+/*
+ * A record table and its prepared INSERT.  Bindings outlive
+ * sqlite3_reset(), so a parameter that is NULL already (most of a big
+ * table's columns, most of the time) and the artifact id, the same for a
+ * whole file, are bound only when they change: a bind is a library call
+ * that costs more than the test that skips it.
+ */
 struct tstmt {
 	const struct rec_table *t;
 	sqlite3_stmt *s;
+	unsigned char *null;	/* per parameter: bound to NULL now */
+	long artifact_id;	/* bound to parameter 1, or 0 */
 };
 
 struct store {
@@ -35,6 +43,13 @@ struct store {
 	char *load_error;
 	struct artifact_sink sink;
 };
+
+void
+store_init(void)
+{
+	/* SQLITE_MISUSE once SQLite is initialised: then it is too late, no harm. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 
 static const char *
 embedded(const char *name)
@@ -80,10 +95,19 @@ load_fail(struct store *st, const char *what)
 }
 
 static void
-bind_val(sqlite3_stmt *s, int i, const struct val *v)
+bind_val(struct tstmt *ts, int i, const struct val *v)
 {
+	sqlite3_stmt *s = ts->s;
+
+	if (v->t == V_NULL) {
+		if (!ts->null[i])
+			sqlite3_bind_null(s, i);
+		ts->null[i] = 1;
+		return;
+	}
+	ts->null[i] = 0;
 	switch (v->t) {
-	case V_NULL: sqlite3_bind_null(s, i); break;
+	case V_NULL: break;
 	case V_INT: sqlite3_bind_int64(s, i, v->i); break;
 	case V_REAL: sqlite3_bind_double(s, i, v->r); break;
 	case V_TEXT: sqlite3_bind_text(s, i, v->s, (int)v->n, SQLITE_STATIC); break;
@@ -91,18 +115,20 @@ bind_val(sqlite3_stmt *s, int i, const struct val *v)
 }
 
 /* The INSERT for t: rows come in runs of one table, so try the last first. */
-static sqlite3_stmt *
+static struct tstmt *
 ins_for(struct store *st, const struct rec_table *t)
 {
 	if (st->last < st->nins && st->ins[st->last].t == t)
-		return st->ins[st->last].s;
+		return &st->ins[st->last];
 	for (size_t i = 0; i < st->nins; i++)
 		if (st->ins[i].t == t) {
 			st->last = i;
-			return st->ins[i].s;
+			return &st->ins[i];
 		}
 	return NULL;
 }
+
+static const struct val val_null_c;	/* V_NULL */
 
 #define REF_MAX 1048575	/* offsets and lengths a reference can hold */
 
@@ -128,31 +154,37 @@ static void
 st_row(void *ctx, const struct rec_table *t, const struct val *v)
 {
 	struct store *st = ctx;
-	sqlite3_stmt *s = ins_for(st, t);
+	struct tstmt *ts = ins_for(st, t);
+	sqlite3_stmt *s;
 	int k = 2;
 
-	if (s == NULL) {
+	if (ts == NULL) {
 		if (st->load_error == NULL)
 			st->load_error = xasprintf("store: no table %s", t->name);
 		return;
 	}
-
-	sqlite3_bind_int64(s, 1, st->artifact_id);
+	s = ts->s;
+	if (ts->artifact_id != st->artifact_id) {
+		sqlite3_bind_int64(s, 1, st->artifact_id);
+		ts->artifact_id = st->artifact_id;
+	}
 	for (int i = 0; i < t->ncols; i++) {
 		if (t->refable && t->refable[i]) {
 			sqlite3_int64 r = ref_of(&v[i], &v[t->ref_a], 0);
+			struct val rv;
 
 			if (r < 0)
 				r = ref_of(&v[i], &v[t->ref_b], 1);
 			if (r >= 0) {
-				sqlite3_bind_null(s, k++);
-				sqlite3_bind_int64(s, k++, r);
+				rv = val_int(r);
+				bind_val(ts, k++, &val_null_c);
+				bind_val(ts, k++, &rv);
 			} else {
-				bind_val(s, k++, &v[i]);
-				sqlite3_bind_null(s, k++);
+				bind_val(ts, k++, &v[i]);
+				bind_val(ts, k++, &val_null_c);
 			}
 		} else
-			bind_val(s, k++, &v[i]);
+			bind_val(ts, k++, &v[i]);
 	}
 	if (sqlite3_step(s) != SQLITE_DONE)
 		load_fail(st, t->name);
@@ -238,6 +270,22 @@ st_end(void *ctx, const struct artifact_info *in)
 	sqlite3_reset(s);
 }
 
+static void
+st_skipped(void *ctx, const char *rel, const char *reason)
+{
+	struct store *st = ctx;
+	sqlite3_stmt *s = st->ins_artifact;
+
+	sqlite3_bind_text(s, 1, rel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, "unknown", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, "skipped", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, reason, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		load_fail(st, "artifacts");
+	sqlite3_reset(s);
+}
+
 static char *
 insert_sql(const struct rec_table *t)
 {
@@ -270,6 +318,10 @@ add_insert(struct store *st, const struct rec_table *t, char **err)
 	st->ins = xrealloc(st->ins, (st->nins + 1) * sizeof(*st->ins));
 	st->ins[st->nins].t = t;
 	st->ins[st->nins].s = s;
+	/* A new statement's parameters are all NULL. */
+	st->ins[st->nins].null = xmalloc((size_t)sqlite3_bind_parameter_count(s) + 1);
+	memset(st->ins[st->nins].null, 1, (size_t)sqlite3_bind_parameter_count(s) + 1);
+	st->ins[st->nins].artifact_id = 0;
 	st->nins++;
 	return 0;
 }
@@ -321,6 +373,62 @@ remove_stale(const char *final_path)
 	free(copy);
 }
 
+/*
+ * The tables, views and schema version of a new store, as loading needs
+ * them: without the generated columns (generated.sql), added after.
+ */
+static int
+create_schema(sqlite3 *db, char **err)
+{
+	char *v, *e = NULL;
+	int rc;
+
+	if (store_exec(db, embedded("schema.sql"), err) != 0)
+		return -1;
+	v = xasprintf("PRAGMA user_version=%d", STORE_SCHEMA_VERSION);
+	rc = store_exec(db, v, err);
+	free(v);
+	if (rc != 0)
+		return -1;
+	for (size_t i = 0; i < embedded_schema_count; i++) {
+		const char *name = embedded_schema[i].name;
+
+		/* Each format's own tables: schema/<format>.sql. */
+		if (strncmp(name, "schema/", 7) != 0)
+			continue;
+		if (store_exec(db, embedded_schema[i].text, &e) != 0) {
+			*err = xasprintf("%s: %s", name, e);
+			free(e);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+store_schema_db(sqlite3 **out, char **err)
+{
+	sqlite3 *db = NULL;
+	char *e = NULL;
+
+	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		*err = xasprintf("cannot open an in-memory database: %s",
+		    sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return -1;
+	}
+	if (create_schema(db, &e) != 0 ||
+	    store_exec(db, embedded("generated.sql"), &e) != 0) {
+		*err = xasprintf("store schema: %s", e);
+		free(e);
+		sqlite3_close(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
 int
 store_create(const char *final_path, struct store **out, char **err)
 {
@@ -370,35 +478,11 @@ store_create(const char *final_path, struct store **out, char **err)
 	    "PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;"
 	    "PRAGMA cache_size=-16384;", &e) != 0 ||
 	    store_exec(st->db, "BEGIN", &e) != 0 ||
-	    store_exec(st->db, embedded("schema.sql"), &e) != 0) {
+	    create_schema(st->db, &e) != 0) {
 		*err = xasprintf("store schema: %s", e);
 		free(e);
 		store_close(st);
 		return -1;
-	}
-	{
-		char *v = xasprintf("PRAGMA user_version=%d", STORE_SCHEMA_VERSION);
-		int rc = store_exec(st->db, v, &e);
-
-		free(v);
-		if (rc != 0) {
-			*err = e;
-			store_close(st);
-			return -1;
-		}
-	}
-	for (size_t i = 0; i < embedded_schema_count; i++) {
-		const char *name = embedded_schema[i].name;
-
-		/* Each format's own tables: schema/<format>.sql. */
-		if (strncmp(name, "schema/", 7) != 0)
-			continue;
-		if (store_exec(st->db, embedded_schema[i].text, &e) != 0) {
-			*err = xasprintf("store schema %s: %s", name, e);
-			free(e);
-			store_close(st);
-			return -1;
-		}
 	}
 	for (int i = 0; i < T__COUNT; i++)
 		if (add_insert(st, &tables[i], err) != 0) {
@@ -430,6 +514,7 @@ store_create(const char *final_path, struct store **out, char **err)
 	st->sink.rec.meta = st_meta;
 	st->sink.begin = st_begin;
 	st->sink.end = st_end;
+	st->sink.skipped = st_skipped;
 	*out = st;
 	return 0;
 }
@@ -438,21 +523,6 @@ const struct artifact_sink *
 store_sink(struct store *st)
 {
 	return &st->sink;
-}
-
-void
-store_add_skipped(struct store *st, const char *rel, const char *reason)
-{
-	sqlite3_stmt *s = st->ins_artifact;
-
-	sqlite3_bind_text(s, 1, rel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, "unknown", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, "skipped", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, reason, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		load_fail(st, "artifacts");
-	sqlite3_reset(s);
 }
 
 void
@@ -474,7 +544,8 @@ store_index(struct store *st, char **err)
 {
 	char *e = NULL;
 
-	if (store_exec(st->db, embedded("index.sql"), &e) != 0) {
+	if (store_exec(st->db, embedded("generated.sql"), &e) != 0 ||
+	    store_exec(st->db, embedded("index.sql"), &e) != 0) {
 		*err = xasprintf("store indexes: %s", e);
 		free(e);
 		return -1;
@@ -503,8 +574,10 @@ store_load_error(const struct store *st)
 static void
 finalize_all(struct store *st)
 {
-	for (size_t i = 0; i < st->nins; i++)
+	for (size_t i = 0; i < st->nins; i++) {
 		sqlite3_finalize(st->ins[i].s);
+		free(st->ins[i].null);
+	}
 	free(st->ins);
 	st->ins = NULL;
 	st->nins = 0;

@@ -17,12 +17,22 @@
 
 struct store;
 
+/*
+ * Process-wide SQLite set-up, before any other SQLite call: no memory
+ * statistics, whose global mutex costs a few per cent of every insert.
+ */
+void store_init(void);
+
 /* Creates the temporary store for final_path and starts loading. */
 int store_create(const char *final_path, struct store **out, char **err);
+/*
+ * An in-memory database with the store's complete schema and no rows,
+ * for preparing SQL against before any loading (rule checks).  The
+ * caller closes it.
+ */
+int store_schema_db(sqlite3 **out, char **err);
 /* The sink that loads records; valid until the store is closed. */
 const struct artifact_sink *store_sink(struct store *st);
-/* Lists a bundle entry that was not read (symlink, FIFO ...). */
-void store_add_skipped(struct store *st, const char *rel, const char *reason);
 /* Records a key/value in the meta table. */
 void store_set_meta(struct store *st, const char *key, const char *value);
 /* Ends loading: creates indexes and links records across tables. */

@@ -211,4 +211,25 @@ check "stale temporary store removed" test ! -e "$SD/s.sqlite.tmp-Killed"
 check "fresh temporary store kept" test -e "$SD/s.sqlite.tmp-Fresh1"
 check "a file that is not a database kept" test -e "$SD/s.sqlite.tmp-NotDb1"
 
+# artifact_meta last_ts (what blocked_calls.waited is measured to) is the
+# latest time a stored call of the trace shows, computed here from the rows;
+# the slow_calls view holds exactly the calls that did not complete or
+# took 0.2 s or more.
+for name in syscall-blocked syscall-blocked-fifo slow-fs-metadata healthy; do
+  "$MKPM" --db "$TMP/lt.sqlite" -o /dev/null "$FIX/bundles/$name" 2>/dev/null
+  eq "$name: last_ts is the latest time of each trace's calls" "$(sqlite3 "$TMP/lt.sqlite" "
+    SELECT count(*) || ' ' || sum((SELECT CAST(m.value AS REAL) FROM artifact_meta m
+                    WHERE m.artifact_id = a.id AND m.key = 'last_ts')
+                 IS (SELECT max(coalesce(s.end_ts, s.ts)) FROM syscalls s
+                      WHERE s.artifact_id = a.id))
+      FROM artifacts a WHERE a.type = 'strace'")" \
+    "$(sqlite3 "$TMP/lt.sqlite" "SELECT count(*) || ' ' || count(*) FROM artifacts WHERE type = 'strace'")"
+  eq "$name: slow_calls are the incomplete and slow calls" \
+    "$(sqlite3 "$TMP/lt.sqlite" "SELECT group_concat(syscall_id) FROM (SELECT id AS syscall_id FROM slow_calls ORDER BY id)")" \
+    "$(sqlite3 "$TMP/lt.sqlite" "SELECT group_concat(id) FROM (SELECT id FROM syscalls NOT INDEXED WHERE state <> 'complete' OR duration >= 0.2 ORDER BY id)")"
+done
+check "syscall-blocked: slow_calls is not empty there" \
+  test "$("$MKPM" --db "$TMP/lt.sqlite" -o /dev/null "$FIX/bundles/syscall-blocked" 2>/dev/null;
+          sqlite3 "$TMP/lt.sqlite" "SELECT count(*) FROM slow_calls")" -gt 0
+
 finish
