@@ -387,6 +387,9 @@ ls_entry(struct st *st, const char *s, size_t n, long lineno, const char **why)
 			if (*p == size.s[d])
 				break;
 		}
+		/* 9E and up do not fit a signed 64-bit count: not a size. */
+		if (!(x + 0.5 < 9.2e18))
+			return 0;
 		sz = (int64_t)(x + 0.5);
 	}
 	/* The date: "Nov 28 00:15", "Nov 28  2022", "2026-11-28 00:15[:ss.n +zone]". */
