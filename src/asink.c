@@ -207,27 +207,30 @@ a_problem(void *ctx, long line, const char *reason, const char *text,
 	commit(as, p);
 }
 
+/* A message of kind with the first n (1 or 2) of the strings a, b. */
+static void
+pack_strs(struct asink *as, enum msg_kind kind, int n, const char *a,
+    const char *b)
+{
+	unsigned char *p = reserve(as, 1 + str_size(a) + (n > 1 ? str_size(b) : 0));
+
+	*p++ = (unsigned char)kind;
+	p = put_str(p, a);
+	if (n > 1)
+		p = put_str(p, b);
+	commit(as, p);
+}
+
 static void
 a_meta(void *ctx, const char *key, const char *value)
 {
-	struct asink *as = ctx;
-	unsigned char *p = reserve(as, 1 + str_size(key) + str_size(value));
-
-	*p++ = M_META;
-	p = put_str(p, key);
-	p = put_str(p, value);
-	commit(as, p);
+	pack_strs(ctx, M_META, 2, key, value);
 }
 
 static void
 a_begin(void *ctx, const char *path)
 {
-	struct asink *as = ctx;
-	unsigned char *p = reserve(as, 1 + str_size(path));
-
-	*p++ = M_BEGIN;
-	p = put_str(p, path);
-	commit(as, p);
+	pack_strs(ctx, M_BEGIN, 1, path, NULL);
 }
 
 static void
@@ -255,13 +258,7 @@ a_end(void *ctx, const struct artifact_info *in)
 static void
 a_skipped(void *ctx, const char *path, const char *reason)
 {
-	struct asink *as = ctx;
-	unsigned char *p = reserve(as, 1 + str_size(path) + str_size(reason));
-
-	*p++ = M_SKIPPED;
-	p = put_str(p, path);
-	p = put_str(p, reason);
-	commit(as, p);
+	pack_strs(ctx, M_SKIPPED, 2, path, reason);
 }
 
 /* --- unpacking, on the writer's thread --- */

@@ -224,20 +224,29 @@ st_meta(void *ctx, const char *key, const char *value)
 	sqlite3_reset(s);
 }
 
+/* A row of artifacts for path: a file about to be read, or one skipped. */
 static void
-st_begin(void *ctx, const char *path)
+add_artifact(struct store *st, const char *path, const char *status,
+    const char *note)
 {
-	struct store *st = ctx;
 	sqlite3_stmt *s = st->ins_artifact;
 
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, "unknown", -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, "ok", -1, SQLITE_STATIC);
-	sqlite3_bind_null(s, 5);
+	sqlite3_bind_text(s, 4, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, note, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		load_fail(st, "artifacts");
 	sqlite3_reset(s);
+}
+
+static void
+st_begin(void *ctx, const char *path)
+{
+	struct store *st = ctx;
+
+	add_artifact(st, path, "ok", NULL);
 	st->artifact_id = (long)sqlite3_last_insert_rowid(st->db);
 }
 
@@ -273,17 +282,7 @@ st_end(void *ctx, const struct artifact_info *in)
 static void
 st_skipped(void *ctx, const char *rel, const char *reason)
 {
-	struct store *st = ctx;
-	sqlite3_stmt *s = st->ins_artifact;
-
-	sqlite3_bind_text(s, 1, rel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, "unknown", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, "skipped", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, reason, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		load_fail(st, "artifacts");
-	sqlite3_reset(s);
+	add_artifact(ctx, rel, "skipped", reason);
 }
 
 static char *
@@ -311,6 +310,7 @@ add_insert(struct store *st, const struct rec_table *t, char **err)
 {
 	char *sql = insert_sql(t);
 	sqlite3_stmt *s = prep(st, sql, err);
+	size_t np;
 
 	free(sql);
 	if (s == NULL)
@@ -318,9 +318,10 @@ add_insert(struct store *st, const struct rec_table *t, char **err)
 	st->ins = xrealloc(st->ins, (st->nins + 1) * sizeof(*st->ins));
 	st->ins[st->nins].t = t;
 	st->ins[st->nins].s = s;
-	/* A new statement's parameters are all NULL. */
-	st->ins[st->nins].null = xmalloc((size_t)sqlite3_bind_parameter_count(s) + 1);
-	memset(st->ins[st->nins].null, 1, (size_t)sqlite3_bind_parameter_count(s) + 1);
+	/* A new statement's parameters are all NULL (1-based: one more). */
+	np = (size_t)sqlite3_bind_parameter_count(s) + 1;
+	st->ins[st->nins].null = xmalloc(np);
+	memset(st->ins[st->nins].null, 1, np);
 	st->ins[st->nins].artifact_id = 0;
 	st->nins++;
 	return 0;
