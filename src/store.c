@@ -275,6 +275,8 @@ row_params(const struct rec_table *t, const struct val *v, long artifact_id,
 	return text;
 }
 
+static int batch_init(struct store *, struct tstmt *);
+
 static void
 st_row(void *ctx, const struct rec_table *t, const struct val *v)
 {
@@ -289,6 +291,8 @@ st_row(void *ctx, const struct rec_table *t, const struct val *v)
 			st->load_error = xasprintf("store: no table %s", t->name);
 		return;
 	}
+	if (ts->sk == NULL && batch_init(st, ts) != 0)
+		return;
 	text = row_params(t, v, st->artifact_id, p);
 	if (ts->alen + text > ARENA_SIZE)
 		flush_rows(st, ts);
@@ -443,40 +447,51 @@ insert_sql(const struct rec_table *t, int rows)
 static int
 add_insert(struct store *st, const struct rec_table *t, char **err)
 {
-	char *sql = insert_sql(t, 1), *sqlk;
-	sqlite3_stmt *s = prep(st, sql, err), *sk;
+	char *sql = insert_sql(t, 1);
+	sqlite3_stmt *s = prep(st, sql, err);
 	struct tstmt *ts;
-	size_t np;
 
 	free(sql);
 	if (s == NULL)
 		return -1;
-	sqlk = insert_sql(t, BATCH);
-	sk = prep(st, sqlk, err);
-	free(sqlk);
-	if (sk == NULL) {
-		sqlite3_finalize(s);
-		return -1;
-	}
 	st->ins = xrealloc(st->ins, (st->nins + 1) * sizeof(*st->ins));
 	ts = &st->ins[st->nins++];
 	memset(ts, 0, sizeof(*ts));
 	ts->t = t;
 	ts->s = s;
-	ts->sk = sk;
 	ts->np = sqlite3_bind_parameter_count(s);
 	/* A new statement's parameters are all NULL, V_NULL (1-based: one more). */
-	np = (size_t)ts->np + 1;
-	ts->b = xcalloc(np, sizeof(*ts->b));
-	np = (size_t)ts->np * BATCH + 1;
-	ts->bk = xcalloc(np, sizeof(*ts->bk));
-	ts->arena = xmalloc(ARENA_SIZE);
-	ts->pend = xmalloc((size_t)ts->np * BATCH * sizeof(*ts->pend));
+	ts->b = xcalloc((size_t)ts->np + 1, sizeof(*ts->b));
 	if (ts->np > MAX_PARAMS) {
 		*err = xasprintf("store: table %s has %d columns, more than %d",
 		    t->name, ts->np, MAX_PARAMS);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The batch INSERT of ts and its buffers, made at the table's first row:
+ * most tables get none in a run, and preparing a statement of a few
+ * thousand parameters for each would cost more than a small bundle's load.
+ */
+static int
+batch_init(struct store *st, struct tstmt *ts)
+{
+	char *sql = insert_sql(ts->t, BATCH), *e = NULL;
+
+	ts->sk = prep(st, sql, &e);
+	free(sql);
+	if (ts->sk == NULL) {
+		if (st->load_error == NULL)
+			st->load_error = e;
+		else
+			free(e);
+		return -1;
+	}
+	ts->bk = xcalloc((size_t)ts->np * BATCH + 1, sizeof(*ts->bk));
+	ts->arena = xmalloc(ARENA_SIZE);
+	ts->pend = xmalloc((size_t)ts->np * BATCH * sizeof(*ts->pend));
 	return 0;
 }
 
