@@ -42,8 +42,9 @@ struct rec_table {
 	/*
 	 * Optional, for big tables: per column, whether a text that is a
 	 * piece of column ref_a or ref_b (the raw lines) is stored as a
-	 * reference COL_ref instead of a copy COL_own, COL being a generated
-	 * column (see schema.sql, syscalls).  store_name: unused, NULL.
+	 * reference in COL_ref instead of a copy (COL_ref holds the text
+	 * when it is not such a piece), COL being a generated column (see
+	 * schema.sql, syscalls).  store_name: unused, NULL.
 	 */
 	const char *store_name;
 	const unsigned char *refable;

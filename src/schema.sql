@@ -1,4 +1,4 @@
--- The mkpostmortem store, schema version 1 (PRAGMA user_version).
+-- The mkpostmortem store, schema version 2 (PRAGMA user_version).
 -- Documented for users in doc/schema.md; this file is compiled into the
 -- binary.  Record tables mirror src/tables.c column for column, after
 -- their own id and artifact_id.  Indexes are created after loading
@@ -49,10 +49,12 @@ CREATE TABLE parse_errors (
 --
 -- A text column that is a piece of the raw line (args, ts_text, ret_text,
 -- errno_text, dirfd_path, fd_path) is not stored twice: COL_ref holds its
--- offset, length and line (raw or raw_end), packed, and COL is a virtual
--- generated column that gives the text back; COL_own holds the text only
--- when it is not such a piece (split calls' joined args, unescaped
--- paths).  That halves the store of a big trace; query COL as usual.
+-- offset, length and line (raw or raw_end), packed in an INTEGER, and COL
+-- is a virtual generated column that gives the text back.  When the text
+-- is not such a piece (split calls' joined args, unescaped paths) COL_ref
+-- holds the TEXT itself: it has no declared type, so SQLite keeps each
+-- value's own, and one column costs an INSERT half what two would.  That
+-- halves the store of a big trace; query COL as usual.
 -- The generated columns are added after loading (generated.sql): SQLite
 -- computes a table's generated columns on every INSERT, virtual ones too,
 -- and six of them cost more than the rest of the row (`make bench`).
@@ -64,27 +66,27 @@ CREATE TABLE syscalls (
   pid         INTEGER,           -- tid as strace prints it
   ts          REAL,
   end_ts      REAL,              -- time of the resumed line
-  ts_text_own TEXT, ts_text_ref INTEGER,
+  ts_text_ref,
   syscall     TEXT NOT NULL,
   -- raw argument text (both halves joined)
-  args_own TEXT, args_ref INTEGER,
+  args_ref,
   path        TEXT,              -- first path argument, unescaped
   path2       TEXT,              -- second path argument (rename, link ...)
   dirfd       TEXT,              -- AT_FDCWD or the fd argument (*at calls; fd calls under -y)
   -- its -y decoration
-  dirfd_path_own TEXT, dirfd_path_ref INTEGER,
+  dirfd_path_ref,
   flags       TEXT,              -- open flags, AT_* flags
   mode        INTEGER,           -- mode argument of mkdir/open/chmod
   -- return value as printed
-  ret_text_own TEXT, ret_text_ref INTEGER,
+  ret_text_ref,
   ret         INTEGER,           -- return value as a number (NULL for ?)
   errno       TEXT,              -- ENOENT ...
   -- No such file or directory
-  errno_text_own TEXT, errno_text_ref INTEGER,
+  errno_text_ref,
   duration    REAL,              -- -T seconds
   fd          INTEGER,           -- descriptor returned
   -- its -y decoration
-  fd_path_own TEXT, fd_path_ref INTEGER,
+  fd_path_ref,
   note        TEXT,              -- INJECTED, DELAYED, ERESTARTSYS text ...
   state       TEXT NOT NULL,     -- complete | blocked | interrupted | unavailable | detached
   raw         TEXT NOT NULL,     -- the call line

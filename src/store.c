@@ -40,7 +40,7 @@
  */
 #define BATCH 32
 #define ARENA_SIZE (256 * 1024)
-#define MAX_PARAMS 80	/* of one row: artifact_id and the columns, refs twice */
+#define MAX_PARAMS 80	/* of one row: artifact_id and the columns */
 
 #define SHORT_TEXT 22
 
@@ -219,7 +219,6 @@ ins_for(struct store *st, const struct rec_table *t)
 	return NULL;
 }
 
-static const struct val val_null_c;	/* V_NULL */
 
 #define REF_MAX 1048575	/* offsets and lengths a reference can hold */
 
@@ -243,8 +242,8 @@ ref_of(const struct val *v, const struct val *src, int which)
 
 /*
  * The values of one row of t, in parameter order: a refable column is
- * its own text and its reference, one of them NULL.  Returns how many
- * bytes of text the row holds.
+ * its reference when its text is a piece of a raw line, else the text.
+ * Returns how many bytes of text the row holds.
  */
 static size_t
 row_params(const struct rec_table *t, const struct val *v, long artifact_id,
@@ -261,12 +260,10 @@ row_params(const struct rec_table *t, const struct val *v, long artifact_id,
 			if (r < 0)
 				r = ref_of(&v[i], &v[t->ref_b], 1);
 			if (r >= 0) {
-				out[k++] = val_null_c;
 				out[k++] = val_int(r);
 				continue;
 			}
 			out[k++] = v[i];
-			out[k++] = val_null_c;
 		} else
 			out[k++] = v[i];
 		if (v[i].t == V_TEXT)
@@ -430,7 +427,7 @@ insert_sql(const struct rec_table *t, int rows)
 	    t->store_name ? t->store_name : t->name);
 	for (int i = 0; i < t->ncols; i++) {
 		if (t->refable && t->refable[i])
-			buf_printf(&b, ", %s_own, %s_ref", t->cols[i], t->cols[i]);
+			buf_printf(&b, ", %s_ref", t->cols[i]);
 		else
 			buf_printf(&b, ", %s", t->cols[i]);
 	}
@@ -438,7 +435,7 @@ insert_sql(const struct rec_table *t, int rows)
 	for (int r = 0; r < rows; r++) {
 		buf_adds(&b, r ? ", (?" : "(?");
 		for (int i = 0; i < t->ncols; i++)
-			buf_adds(&b, t->refable && t->refable[i] ? ", ?, ?" : ", ?");
+			buf_adds(&b, ", ?");
 		buf_adds(&b, ")");
 	}
 	return b.s;

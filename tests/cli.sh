@@ -9,7 +9,7 @@ B="$FIX/bundles/parent-write-denied"
 expect_status 0 "--help" "$MKPM" --help
 check "--help shows the usage" contains "$TMP/out" "Usage: mkpostmortem [OPTIONS] BUNDLE_DIR"
 expect_status 0 "--version" "$MKPM" --version
-check "--version names the store schema" contains "$TMP/out" "store schema 1"
+check "--version names the store schema" contains "$TMP/out" "store schema 2"
 expect_status 2 "no argument" "$MKPM"
 check "no argument says what is missing" contains "$TMP/err" "a BUNDLE_DIR is needed"
 expect_status 2 "unknown option" "$MKPM" --frobnicate "$B"

@@ -48,7 +48,7 @@ for name in parent-write-denied mkdir-race-eexist lsm-or-attr-denied; do
   cp "$TMP/out" "$TMP/$name.json"
   J="$TMP/$name.json"
 
-  eq "$name: PRAGMA user_version is 1" "$(sqlite3 "$DB" 'PRAGMA user_version')" 1
+  eq "$name: PRAGMA user_version is 2" "$(sqlite3 "$DB" 'PRAGMA user_version')" 2
   for t in artifacts syscalls findings parse_errors app_errors finding_evidence; do
     eq "$name: table $t exists" \
       "$(sqlite3 "$DB" "SELECT type FROM sqlite_master WHERE name = '$t'")" table
@@ -140,7 +140,7 @@ eq "re-run replaces the store (row counts equal, not appended)" "$(counts "$R/s.
 eq "no *.tmp-* file left beside the store" "$(tmpfiles "$R")" 0
 echo 'not a database' >"$R/junk.sqlite"
 expect_status 0 "run over a non-database file at the store path" "$MKPM" --db "$R/junk.sqlite" "$B"
-eq "that file is replaced by a store" "$(sqlite3 "$R/junk.sqlite" 'PRAGMA user_version')" 1
+eq "that file is replaced by a store" "$(sqlite3 "$R/junk.sqlite" 'PRAGMA user_version')" 2
 
 # Broken rules: exit 4, the previous store intact, no temporary file.
 before=$(sum_of "$R/s.sqlite")
@@ -160,7 +160,7 @@ mkdir "$TMP/cwd"
 expect_status 0 "default store path run from another directory" \
   sh -c 'cd "$1" && "$2" "$3"' sh "$TMP/cwd" "$MKPM" "$B"
 check "default store is ./BUNDLE_NAME.sqlite" test -f "$TMP/cwd/parent-write-denied.sqlite"
-eq "it is a store" "$(sqlite3 "$TMP/cwd/parent-write-denied.sqlite" 'PRAGMA user_version')" 1
+eq "it is a store" "$(sqlite3 "$TMP/cwd/parent-write-denied.sqlite" 'PRAGMA user_version')" 2
 check "the report names it" contains "$TMP/out" "parent-write-denied.sqlite"
 eq "no *.tmp-* file left in the current directory" "$(tmpfiles "$TMP/cwd")" 0
 rm -f "$TMP/cwd/parent-write-denied.sqlite"
@@ -265,5 +265,41 @@ done
 eq "batched rows (--threads $th): the 300 KB path is whole" \
   "$(sqlite3 "$TMP/batch.sqlite" "SELECT length(path) FROM syscalls WHERE line = 70 AND path LIKE '/srv/70/%'")" 300000
 done
+
+# The six texts a syscalls row keeps as a reference into its line or as
+# themselves (COL_ref, doc/schema.md) read back as the parser gave them:
+# the store's generated columns against --dump-records, for every real
+# strace capture.  Values the dump writes with \xHH are left out on both
+# sides (SQL has no such escape); there are few.
+SIX="ts_text args dirfd_path ret_text errno_text fd_path"
+(cd "$FIX" && "$MKPM" --dump-records strace) 2>/dev/null | awk -v cols="$SIX" '
+  function field(s, k,   i, j, ch, out) {
+    i = index(s, " " k "=\""); if (!i) return ""
+    j = i + length(k) + 3; out = ""
+    while (j <= length(s)) {
+      ch = substr(s, j, 1)
+      if (ch == "\\") { out = out substr(s, j, 2); j += 2; continue }
+      if (ch == "\"") break
+      out = out ch; j++
+    }
+    return "\"" out "\""
+  }
+  /^artifact / { a = substr($0, 10); gsub(/^"|"$/, "", a); sub(/^strace\//, "", a); next }
+  /^syscalls / {
+    n = split(cols, c, " "); match($0, / line=[0-9]+/); ln = substr($0, RSTART + 6, RLENGTH - 6)
+    for (k = 1; k <= n; k++) { v = field($0, c[k]); if (v != "" && index(v, "\\x") == 0) print a "|" ln "|" c[k] "|" v }
+  }' | sort >"$TMP/six.want"
+"$MKPM" --db "$TMP/six.sqlite" -o /dev/null "$FIX/strace" 2>/dev/null
+for c in $SIX; do
+  sqlite3 "$TMP/six.sqlite" "SELECT a.path || '|' || s.line || '|$c|' || e FROM (
+      SELECT artifact_id, line, '\"' || replace(replace(replace(replace(replace($c, '\\', '\\\\'),
+        '\"', '\\\"'), char(10), '\\n'), char(9), '\\t'), char(13), '\\r') || '\"' AS e
+      FROM syscalls WHERE $c IS NOT NULL AND NOT $c GLOB ('*[^ -~' || char(9, 10, 13) || ']*')) s
+    JOIN artifacts a ON a.id = s.artifact_id WHERE instr(e, '\\x') = 0"
+done | sort >"$TMP/six.got"
+check "the six referenced texts read back as parsed ($(wc -l <"$TMP/six.want") values)" \
+  cmp -s "$TMP/six.got" "$TMP/six.want"
+check "some of them are references and some texts of their own" test \
+  "$(sqlite3 "$TMP/six.sqlite" "SELECT count(DISTINCT typeof(args_ref)) FROM syscalls WHERE args_ref IS NOT NULL")" = 2
 
 finish
