@@ -53,11 +53,6 @@ analyse(const struct analysis_opts *o, const struct rule_set *rs,
 	char *e = NULL;
 
 	memset(a, 0, sizeof(*a));
-	if (walk_bundle(o->bundle, &wk, &e) != 0) {
-		*err = xasprintf("cannot analyse %s", e);
-		free(e);
-		return ANALYSE_CANNOT;
-	}
 	/* A broken rule stops the run before any work is done. */
 	if (store_schema_db(&check, err) != 0)
 		goto out;
@@ -69,6 +64,14 @@ analyse(const struct analysis_opts *o, const struct rule_set *rs,
 	}
 	sqlite3_close(check);
 	check = NULL;
+	t1 = now();
+	a->t_check = t1 - t0;
+	t0 = t1;
+	if (walk_bundle(o->bundle, &wk, &e) != 0) {
+		*err = xasprintf("cannot analyse %s", e);
+		free(e);
+		goto out;
+	}
 	if (store_create(o->db, &st, err) != 0)
 		goto out;
 	re_register_sqlite(store_db(st));

@@ -35,6 +35,7 @@ struct analysis {
 	struct finding_list fl;
 	struct report rep;	/* bundle, store, findings, artifacts ... */
 	long records;		/* rows loaded from the whole bundle */
+	double t_check;		/* seconds: rules checked against the schema */
 	double t_ingest, t_index, t_rules;	/* seconds per stage */
 };
 

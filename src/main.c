@@ -328,7 +328,7 @@ run_analysis(const char *bundle, const struct options *o)
 	struct analysis a = { 0 };
 	struct analysis_opts ao = { 0 };
 	char *db = NULL, *err = NULL;
-	double t0 = now(), t_report;
+	double t0 = now(), t_report, t_read;
 	int rc = EXIT_CANNOT;
 	FILE *out = stdout;
 
@@ -336,6 +336,7 @@ run_analysis(const char *bundle, const struct options *o)
 		rules_free(&rs);
 		return EXIT_BAD_RULE;
 	}
+	t_read = now() - t0;
 	db = o->db ? xstrdup(o->db) : default_db(bundle);
 	if (inside(db, bundle)) {
 		fprintf(stderr, "mkpostmortem: the store %s would lie inside the "
@@ -385,10 +386,11 @@ run_analysis(const char *bundle, const struct options *o)
 	}
 	t_report = now();
 	if (o->stats)
-		fprintf(stderr, "mkpostmortem: stages: walk+parse+load %.3fs, "
-		    "index %.3fs, rules %.3fs, report %.3fs, total %.3fs\n",
-		    a.t_ingest, a.t_index, a.t_rules,
-		    t_report - t0 - a.t_ingest - a.t_index - a.t_rules, t_report - t0);
+		fprintf(stderr, "mkpostmortem: stages: rule files %.3fs, "
+		    "walk+parse+load %.3fs, index %.3fs, rules %.3fs, "
+		    "report %.3fs, total %.3fs\n", t_read + a.t_check,
+		    a.t_ingest, a.t_index, a.t_rules, t_report - t0 - t_read -
+		    a.t_check - a.t_ingest - a.t_index - a.t_rules, t_report - t0);
 	if (a.records == 0) {
 		fprintf(stderr, "mkpostmortem: no file in %s yielded any record\n",
 		    bundle);

@@ -55,7 +55,12 @@ check "--type: service.log read as strace" jq -e \
   'any(.artifacts[]; .path == "service.log" and .type == "strace")' "$TMP/out"
 
 expect_status 0 "--stats prints stage times" "$MKPM" -v --db "$TMP/v.sqlite" "$B"
-check "--stats on stderr" contains "$TMP/err" "stages: walk+parse+load"
+check "--stats on stderr: every stage, in order" grep -Eq \
+  '^mkpostmortem: stages: rule files [0-9.]+s, walk\+parse\+load [0-9.]+s, index [0-9.]+s, rules [0-9.]+s, report [0-9.]+s, total [0-9.]+s$' "$TMP/err"
+check "--stats: the stages add up to the total" awk '/stages:/ {
+    gsub(/[a-z+:]+ |s,|s$/, " "); n = split($0, f, " ")
+    for (i = 1; i < n; i++) sum += f[i]
+    d = sum - f[n]; exit !(n == 6 && d < 0.004 && d > -0.004) }' "$TMP/err"
 
 # --dump-records: the canonical dump, no store.
 expect_status 0 "--dump-records" "$MKPM" --dump-records "$B"
