@@ -40,7 +40,6 @@
  */
 #define BATCH 32
 #define ARENA_SIZE (256 * 1024)
-#define MAX_PARAMS 80	/* of one row: artifact_id and the columns */
 
 #define SHORT_TEXT 22
 
@@ -279,7 +278,7 @@ st_row(void *ctx, const struct rec_table *t, const struct val *v)
 {
 	struct store *st = ctx;
 	struct tstmt *ts = ins_for(st, t);
-	struct val p[MAX_PARAMS];
+	struct val *p;
 	size_t text;
 	int base;
 
@@ -290,15 +289,21 @@ st_row(void *ctx, const struct rec_table *t, const struct val *v)
 	}
 	if (ts->sk == NULL && batch_init(st, ts) != 0)
 		return;
+	/* The row is made in its slot of pend, bound again if the batch is cut short. */
+	base = ts->npend * ts->np;
+	p = &ts->pend[base];
 	text = row_params(t, v, st->artifact_id, p);
-	if (ts->alen + text > ARENA_SIZE)
+	if (ts->alen + text > ARENA_SIZE && ts->npend > 0) {
 		flush_rows(st, ts);
+		memmove(ts->pend, p, (size_t)ts->np * sizeof(*p));
+		p = ts->pend;
+		base = 0;
+	}
 	if (text > ARENA_SIZE) {
 		/* Rows keep their order: the batch before it went in first. */
 		insert_one(st, ts, p);
 		return;
 	}
-	base = ts->npend * ts->np;
 	for (int i = 0; i < ts->np; i++) {
 		struct bound *b = &ts->bk[base + i + 1];
 		const char *at;
@@ -312,12 +317,10 @@ st_row(void *ctx, const struct rec_table *t, const struct val *v)
 			ts->alen += p[i].n;
 			p[i].s = d;
 		}
-		/* The copy in pend is bound again if the batch is cut short. */
 		at = bind_val(ts->sk, b, base + i + 1, &p[i]);
 		if (p[i].t == V_TEXT)
 			p[i].s = at;
 	}
-	memcpy(&ts->pend[base], p, (size_t)ts->np * sizeof(*p));
 	if (++ts->npend == BATCH)
 		flush_rows(st, ts);
 }
@@ -459,11 +462,6 @@ add_insert(struct store *st, const struct rec_table *t, char **err)
 	ts->np = sqlite3_bind_parameter_count(s);
 	/* A new statement's parameters are all NULL, V_NULL (1-based: one more). */
 	ts->b = xcalloc((size_t)ts->np + 1, sizeof(*ts->b));
-	if (ts->np > MAX_PARAMS) {
-		*err = xasprintf("store: table %s has %d columns, more than %d",
-		    t->name, ts->np, MAX_PARAMS);
-		return -1;
-	}
 	return 0;
 }
 
