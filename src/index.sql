@@ -1,9 +1,9 @@
--- Indexes, created after loading (cheaper than maintaining them per row).
--- Chosen for the built-in rules: failed calls by errno, the walk (stat and
+-- Indexes, created after loading (cheaper than maintaining them per row;
+-- syscalls_errno and syscalls_slow, which hold few rows, are kept up while
+-- loading: schema.sql).  Chosen for the built-in rules: the walk (stat and
 -- mkdir calls) by path.  Partial, so that they stay small on big traces:
 -- every index on syscalls costs load time (`make bench`); a hand query
 -- that needs another can create it (doc/schema.md).
-CREATE INDEX syscalls_errno ON syscalls(errno, syscall) WHERE errno IS NOT NULL;
 CREATE INDEX syscalls_path ON syscalls(path) WHERE path IS NOT NULL;
 CREATE INDEX strace_events_kind ON strace_events(kind, pid);
 CREATE INDEX strace_frames_call ON strace_frames(artifact_id, call_line);
