@@ -32,7 +32,7 @@ rule_fail(struct diag *d, const struct rule *r, const struct mark *m,
     char *msg)
 {
 	diag_clear(d);
-	d->file = xstrdup(r->file);
+	d->file = xstrdup(m->file ? m->file : r->file);
 	d->line = m->line;
 	d->col = m->col;
 	d->msg = msg;
@@ -136,7 +136,7 @@ prepare_query(sqlite3 *db, const struct rule *r, const char *sql,
 			off = guess_offset(sql, sqlite3_errmsg(db));
 
 		diag_clear(d);
-		d->file = xstrdup(r->file);
+		d->file = xstrdup(m->file ? m->file : r->file);
 		if (off >= 0) {
 			struct rule tmp = *r;
 
@@ -252,12 +252,15 @@ check_suppress(const struct rule *r, struct diag *d)
 }
 
 int
-eval_check(sqlite3 *db, const struct rule_set *rs, struct diag *d)
+eval_check(sqlite3 *db, const struct rule_set *rs, int builtin_too,
+    struct diag *d)
 {
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct rule *r = rs->v[i];
 		sqlite3_stmt *s;
 
+		if (r->builtin && !builtin_too)
+			continue;
 		if (prepare_rule(db, r, &s, d) != 0)
 			return -1;
 		sqlite3_finalize(s);

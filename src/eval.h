@@ -65,9 +65,12 @@ struct finding_list {
 /*
  * Prepares every rule against db (column checks, placeholders), so that a
  * broken rule stops the run before analysis: 0, or -1 with *d pointing
- * into the rule file.
+ * into the rule file.  The binary's own rules, unpatched, only when
+ * builtin_too: `make check` proves them (tests/cli.sh, `rules check`),
+ * and eval_run prepares them again anyway.
  */
-int eval_check(sqlite3 *db, const struct rule_set *rs, struct diag *d);
+int eval_check(sqlite3 *db, const struct rule_set *rs, int builtin_too,
+    struct diag *d);
 /* Runs the rules: 0, or -1 with *d (a rule failed while running). */
 int eval_run(sqlite3 *db, const struct rule_set *rs, struct finding_list *fl,
     struct diag *d);

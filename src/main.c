@@ -463,7 +463,7 @@ run_rules_check(int argc, char **argv, struct options *o)
 		goto out;
 	}
 	re_register_sqlite(db);
-	if (eval_check(db, &rs, &d) != 0) {
+	if (eval_check(db, &rs, 1, &d) != 0) {
 		char *m = diag_format(&d);
 
 		fprintf(stderr, "mkpostmortem: %s\n", m);

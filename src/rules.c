@@ -72,6 +72,8 @@ rule_free(struct rule *r)
 		free(r->affects[i]);
 	free(r->affects);
 	free(r->ruled_out);
+	free(r->m_fix.file);
+	free(r->m_ruled.file);
 	for (size_t i = 0; i < r->nsuppress; i++) {
 		free(r->suppress[i].path);
 		free(r->suppress[i].artifact);
@@ -83,6 +85,7 @@ rule_free(struct rule *r)
 		free(r->tests[i].bundle);
 		free(r->tests[i].expect);
 		free(r->tests[i].confidence);
+		free(r->tests[i].file);
 	}
 	free(r->tests);
 	free(r->file);
@@ -262,6 +265,7 @@ parse_tests(yaml_document_t *doc, yaml_node_t *v, struct rule *r,
 		r->tests = xrealloc(r->tests, (r->ntests + 1) * sizeof(*r->tests));
 		rt = &r->tests[r->ntests++];
 		memset(rt, 0, sizeof(*rt));
+		rt->file = xstrdup(file);
 		rt->line = (long)t->start_mark.line + 1;
 		rt->col = (long)t->start_mark.column + 1;
 		for (yaml_node_pair_t *p = t->data.mapping.pairs.start;
@@ -564,12 +568,16 @@ add_rule(struct rule_set *rs, struct rule *r, struct diag *d)
 			TAKE(means);
 			if (r->fix) {
 				TAKE(fix);
+				free(t->m_fix.file);
 				t->m_fix = r->m_fix;
 				/* The new fix's position is in the override's file. */
+				t->m_fix.file = xstrdup(r->file);
 			}
 			if (r->ruled_out) {
 				TAKE(ruled_out);
+				free(t->m_ruled.file);
 				t->m_ruled = r->m_ruled;
+				t->m_ruled.file = xstrdup(r->file);
 			}
 			append((void **)&t->lookalikes, &t->nlookalikes,
 			    (void **)&r->lookalikes, &r->nlookalikes, sizeof(char *));
@@ -577,6 +585,8 @@ add_rule(struct rule_set *rs, struct rule *r, struct diag *d)
 			    (void **)&r->suppress, &r->nsuppress, sizeof(*r->suppress));
 			append((void **)&t->tests, &t->ntests, (void **)&r->tests,
 			    &r->ntests, sizeof(*r->tests));
+			/* Its fix, ruled_out and suppress are a site's to check now. */
+			t->builtin = 0;
 			rule_free(r);
 			return 0;
 		}
@@ -694,6 +704,8 @@ rules_load_dir(struct rule_set *rs, const char *dir, int optional,
 				rc = -1;
 			else {
 				r->origin = origin;
+				for (size_t k = 0; k < r->ntests; k++)
+					r->tests[k].origin = origin;
 				if (add_rule(rs, r, d) != 0)
 					rc = -1;
 			}

@@ -25,6 +25,7 @@ struct mark {
 	long line, col;		/* 1-based, of the value in the file */
 	int block;		/* value is a block scalar (| or >): text starts on the next line */
 	long indent;		/* block scalar: its indentation */
+	char *file;		/* NULL: in the rule's file; else an override's */
 };
 
 /* A rule's own test: a bundle and what the rule must do on it. */
@@ -33,7 +34,9 @@ struct rule_test {
 	char *expect;		/* first | fires | absent | ruled_out */
 	long rank;		/* 0, or the exact rank wanted */
 	char *confidence;	/* NULL, or high | medium | low */
-	long line, col;		/* where the test is written */
+	char *file;		/* where the test is written: the rule's file or an override's */
+	long line, col;
+	int origin;		/* as struct rule's, of that file */
 };
 
 /* An exception a site adds to a rule: evidence rows it drops. */
@@ -59,7 +62,7 @@ struct rule {
 	size_t nlookalikes;
 	char *file;		/* where it came from, for messages */
 	struct mark m_sql, m_fix, m_id;
-	int builtin;
+	int builtin;		/* from the binary, and no site file patched it */
 	int origin;		/* 0 built-in, then 1, 2 ... per directory loaded */
 	int check;		/* kind: check — an input problem, not a cause */
 	double penalty;		/* check: taken off the score of what it affects */

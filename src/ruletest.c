@@ -26,13 +26,13 @@ struct cache {
 };
 
 static char *
-resolve(const struct rule *r, const char *bundle)
+resolve(const struct rule_test *t, const char *bundle)
 {
 	char *copy, *dir, *p;
 
 	if (bundle[0] == '/')
 		return xstrdup(bundle);
-	copy = xstrdup(r->file);
+	copy = xstrdup(t->file);
 	dir = dirname(copy);
 	p = xasprintf("%s/%s", dir, bundle);
 	free(copy);
@@ -136,28 +136,38 @@ ruletest_run(const struct rule_set *rs, int min_origin,
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct rule *r = rs->v[i];
 		long bad = 0;
+		size_t n = 0;
 
-		if (r->ntests == 0 || r->origin < min_origin)
+		/*
+		 * The tests of the directories asked for, an override's of a
+		 * rule loaded before them too.
+		 */
+		for (size_t j = 0; j < r->ntests; j++)
+			n += r->tests[j].origin >= min_origin;
+		if (n == 0)
 			continue;
 		rules++;
 		for (size_t j = 0; j < r->ntests; j++) {
 			const struct rule_test *t = &r->tests[j];
-			char *bundle = resolve(r, t->bundle);
-			char *why = check(r, t, outcome_for(&c, rs, limits, bundle));
+			char *bundle, *why;
 
+			if (t->origin < min_origin)
+				continue;
+			bundle = resolve(t, t->bundle);
+			why = check(r, t, outcome_for(&c, rs, limits, bundle));
 			tests++;
 			if (why) {
 				if (bad++ == 0)
 					fprintf(out, "FAIL %s\n", r->id);
-				fprintf(out, "  %s:%ld:%ld: %s on %s: %s\n", r->file, t->line,
+				fprintf(out, "  %s:%ld:%ld: %s on %s: %s\n", t->file, t->line,
 				    t->col, t->expect, t->bundle, why);
 				free(why);
 			}
 			free(bundle);
 		}
 		if (bad == 0)
-			fprintf(out, "ok   %s (%zu test%s)\n", r->id, r->ntests,
-			    r->ntests == 1 ? "" : "s");
+			fprintf(out, "ok   %s (%zu test%s)\n", r->id, n,
+			    n == 1 ? "" : "s");
 		failed += bad;
 	}
 	fprintf(out, "%ld rules with tests, %ld tests: %ld passed, %ld failed\n",

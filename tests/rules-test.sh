@@ -78,6 +78,35 @@ expect_status 4 "override of an unknown id is a rule error" \
 check "unknown override: file:line:column" contains "$TMP/err" \
   "$TMP/ov3/bad.yaml:1:11: override of 'no-such-rule', which no rule loaded before this file defines"
 
+# A site's patch to a built-in rule is checked before any work, like a
+# site rule (the built-in rules alone are not: make check proves them).
+mkdir "$TMP/ov4"
+printf 'override: parent-write-denied\nfix: chmod {no_such_column}\n' >"$TMP/ov4/fix.yaml"
+expect_status 4 "override with a bad fix is a rule error" \
+  "$MKPM" --stats --no-site-rules --rules "$TMP/ov4" --db "$TMP/ov4.sqlite" "$bundles/healthy"
+check "bad fix in an override: file:line:column" contains "$TMP/err" \
+  "$TMP/ov4/fix.yaml:2:6: rule parent-write-denied: fix uses {no_such_column}"
+check "bad fix in an override: stopped before the walk (no stage times, no store)" \
+  sh -c '! grep -q "stages:" "$1" && ! ls "$2"* >/dev/null 2>&1' sh "$TMP/err" "$TMP/ov4.sqlite"
+printf 'override: parent-write-denied\nruled_out: |\n  SELECT artifact_id, line, text FROM no_such_table\n' >"$TMP/ov4/fix.yaml"
+expect_status 4 "override with a bad ruled_out is a rule error" \
+  "$MKPM" --no-site-rules --rules "$TMP/ov4" --db "$TMP/ov4.sqlite" "$bundles/healthy"
+check "bad ruled_out in an override: the override's file:line:column" contains "$TMP/err" \
+  "$TMP/ov4/fix.yaml:3:39: rule parent-write-denied: ruled_out SQL: no such table: no_such_table"
+
+# An override's tests run with the directory it is in, their bundles
+# relative to it, and a failure names the override's file.
+mkdir "$TMP/ov5"
+ln -s "$bundles/healthy" "$TMP/ov5/healthy-bundle"
+printf 'override: parent-write-denied\nweight: 0.9\ntests:\n  - bundle: healthy-bundle\n    expect: fires\n' >"$TMP/ov5/o.yaml"
+expect_status 1 "an override's failing test fails rules test" "$MKPM" rules test --no-site-rules "$TMP/ov5"
+check "override's test: its file:line:column" contains "$TMP/out" \
+  "$TMP/ov5/o.yaml:4:5: fires on healthy-bundle: does not fire, expected fires"
+sed 's/expect: fires/expect: absent/' "$TMP/ov5/o.yaml" >"$TMP/ov5/o.new" && mv "$TMP/ov5/o.new" "$TMP/ov5/o.yaml"
+expect_status 0 "an override's passing test passes" "$MKPM" rules test --no-site-rules "$TMP/ov5"
+check "only the override's test ran, not the built-in rule's own" contains "$TMP/out" \
+  "1 rules with tests, 1 tests: 1 passed, 0 failed"
+
 # Checks and ruled-out causes reach the JSON report.
 "$MKPM" -f json --no-site-rules --db "$TMP/ck.sqlite" "$bundles/input-strace-no-follow" >"$TMP/ck.json" 2>/dev/null
 check "check: listed with its penalty" jq -e \
