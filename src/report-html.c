@@ -232,6 +232,7 @@ chart_calls(FILE *fp, const struct report *r)
 	const int top = 30, x0 = PLOT_X, x1 = CHART_W - PLOT_R;
 	const int h = top + (int)r->nlanes * LANE_H + 54, y1 = h - 44;
 	double tmin = 1e300, tmax = -1e300, span;
+	int ms;
 
 	for (size_t i = 0; i < r->ncalls; i++) {
 		tmin = dmin(tmin, r->calls[i].ts);
@@ -242,6 +243,8 @@ chart_calls(FILE *fp, const struct report *r)
 		tmax = dmax(tmax, r->failure_ts);
 	}
 	span = tmax > tmin ? tmax - tmin : 1;
+	/* A short trace's axis in milliseconds: 2ms reads better than 0.002s. */
+	ms = span < 1;
 	fputs("<figure class=\"chart\"><figcaption>System calls: errors and long "
 	    "calls per process</figcaption>\n<p>", fp);
 	html_cstr(fp, r->calls_artifact);
@@ -251,9 +254,10 @@ chart_calls(FILE *fp, const struct report *r)
 		fprintf(fp, " (%zu drawn)", r->ncalls);
 	if (r->lanes_total > (long)r->nlanes)
 		fprintf(fp, "; %zu of %ld processes shown", r->nlanes, r->lanes_total);
-	fputs("; time in seconds from the first call drawn.</p>\n", fp);
+	fprintf(fp, "; time in %s from the first call drawn.</p>\n",
+	    ms ? "milliseconds" : "seconds");
 	svg_open(fp, "chart-calls", h, HTML_FRAME_CALLS);
-	svg_axes(fp, x0, top, x1, y1, 0, span, 0, "s");
+	svg_axes(fp, x0, top, x1, y1, 0, ms ? span * 1000 : span, 0, ms ? "ms" : "s");
 	for (size_t i = 0; i < r->nlanes; i++) {
 		int y = top + (int)i * LANE_H;
 

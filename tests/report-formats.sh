@@ -123,4 +123,18 @@ fi
 if grep -q "$esc" "$TMP/parent-write-denied.txt"; then not_ok "colour in a pipe"
 else ok "a pipe: no colour"; fi
 
+# The calls chart's time axis: milliseconds when the calls drawn span less
+# than a second (parent-write-denied: a few ms), seconds otherwise
+# (syscall-blocked: a call blocked for seconds); the caption says which.
+for b in parent-write-denied:ms syscall-blocked:s; do
+  name=${b%%:*} unit=${b#*:}
+  "$MKPM" -f html -o "$TMP/ax-$name.html" --db "$TMP/ax-$name.sqlite" "$FIX/bundles/$name" 2>/dev/null
+  ticks=$(sed -n '/<svg id="chart-calls"/,/<\/svg>/p' "$TMP/ax-$name.html" |
+    grep -o 'text-anchor="middle">[0-9.e+-]*[a-z]*<' | sed 's/.*">//; s/<$//')
+  check "$name: calls chart ticks are in $unit" test -n "$ticks" -a \
+    "$(echo "$ticks" | grep -cv "^[0-9.e+-]*$unit\$")" = 0
+  want=milliseconds; [ "$unit" = s ] && want=seconds
+  check "$name: the caption says $want" grep -q "time in $want from the first call drawn" "$TMP/ax-$name.html"
+done
+
 finish
