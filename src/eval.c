@@ -66,15 +66,15 @@ guess_offset(const char *sql, const char *msg)
 }
 
 /*
- * Compiles every literal pattern of the rule's SQL (`x REGEXP 'p'`,
- * `regexp('p', x)`), so that a bad pattern is a rule error found by
- * `rules check`, with its position, and not a failure mid-analysis.
+ * Compiles every literal pattern of one of the rule's queries (sql, at
+ * mark m: `x REGEXP 'p'`, `regexp('p', x)`), so that a bad pattern is a
+ * rule error found by `rules check`, with its position, and not a
+ * failure mid-analysis.
  */
 static int
-check_patterns(const struct rule *r, struct diag *d)
+check_patterns(const struct rule *r, const char *sql, const struct mark *m,
+    struct diag *d)
 {
-	const char *sql = r->sql;
-
 	for (const char *p = sql; *p; p++) {
 		const char *q;
 		struct buf pat = { 0 };
@@ -100,11 +100,15 @@ check_patterns(const struct rule *r, struct diag *d)
 		}
 		re = re_compile(buf_str(&pat), &err);
 		if (re == NULL) {
+			struct rule tmp = *r;
 			long line, col;
 
 			diag_clear(d);
-			d->file = xstrdup(r->file);
-			rule_sql_position(r, (long)(p - sql), &line, &col);
+			d->file = xstrdup(m->file ? m->file : r->file);
+			/* rule_sql_position maps offsets of r->sql at r->m_sql. */
+			tmp.sql = (char *)sql;
+			tmp.m_sql = *m;
+			rule_sql_position(&tmp, (long)(p - sql), &line, &col);
 			d->line = line;
 			d->col = col;
 			d->msg = xasprintf("rule %s: %s in '%s'", r->id, err, buf_str(&pat));
@@ -181,6 +185,10 @@ prepare_query(sqlite3 *db, const struct rule *r, const char *sql,
 				    "return a column named '%s'", r->id, what, need[i]));
 			}
 	}
+	if (check_patterns(r, sql, m, d) != 0) {
+		sqlite3_finalize(s);
+		return -1;
+	}
 	*out = s;
 	return 0;
 }
@@ -212,10 +220,6 @@ prepare_rule(sqlite3 *db, const struct rule *r, sqlite3_stmt **out,
 			return rc;
 		}
 		free(name);
-	}
-	if (check_patterns(r, d) != 0) {
-		sqlite3_finalize(s);
-		return -1;
 	}
 	*out = s;
 	return 0;
@@ -656,11 +660,14 @@ run_rule1(sqlite3 *db, const struct rule *r, enum run_kind kind,
 		re_free(res[i]);
 	free(res);
 	if (rc != SQLITE_DONE) {
+		const struct mark *m = kind == RUN_RULED_OUT ? &r->m_ruled : &r->m_sql;
+
 		diag_clear(d);
-		d->file = xstrdup(r->file);
-		d->line = r->m_sql.line;
-		d->col = r->m_sql.col;
-		d->msg = xasprintf("rule %s: evidence SQL failed: %s", r->id,
+		d->file = xstrdup(m->file ? m->file : r->file);
+		d->line = m->line;
+		d->col = m->col;
+		d->msg = xasprintf("rule %s: %s SQL failed: %s", r->id,
+		    kind == RUN_RULED_OUT ? "ruled_out" : "evidence",
 		    sqlite3_errmsg(db));
 		sqlite3_finalize(s);
 		finding_free(f);

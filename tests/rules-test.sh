@@ -94,6 +94,19 @@ expect_status 4 "override with a bad ruled_out is a rule error" \
 check "bad ruled_out in an override: the override's file:line:column" contains "$TMP/err" \
   "$TMP/ov4/fix.yaml:3:39: rule parent-write-denied: ruled_out SQL: no such table: no_such_table"
 
+# A bad literal pattern in an override's ruled_out is found by rules check,
+# at its place in the override's file; one that only fails while running
+# (built by a subquery) is reported as ruled_out's, in that file too.
+printf "override: parent-write-denied\nruled_out: |\n  SELECT artifact_id, line, raw AS text FROM syscalls WHERE raw REGEXP '('\n" >"$TMP/ov4/fix.yaml"
+expect_status 1 "rules check: a bad pattern in an override's ruled_out" "$MKPM" rules check --no-site-rules "$TMP/ov4"
+check "bad ruled_out pattern: the override's file:line:column" contains "$TMP/err" \
+  "$TMP/ov4/fix.yaml:3:65: rule parent-write-denied: regular expression error at offset 1: missing closing parenthesis in '('"
+printf "override: parent-write-denied\nruled_out: |\n  SELECT artifact_id, line, raw AS text FROM syscalls WHERE raw REGEXP (SELECT '(')\n" >"$TMP/ov4/fix.yaml"
+expect_status 4 "a ruled_out that fails while running stops the run" \
+  "$MKPM" --no-site-rules --rules "$TMP/ov4" --db "$TMP/ov4.sqlite" "$bundles/disk-full"
+check "ruled_out failing while running: named so, in the override's file" contains "$TMP/err" \
+  "$TMP/ov4/fix.yaml:2:12: rule parent-write-denied: ruled_out SQL failed: regular expression error"
+
 # An override's tests run with the directory it is in, their bundles
 # relative to it, and a failure names the override's file.
 mkdir "$TMP/ov5"
