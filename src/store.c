@@ -20,7 +20,8 @@
 
 /*
  * A record table and its prepared INSERTs.  Rows are bound as they come
- * into the next free row of a statement that inserts BATCH rows, and go
+ * into the next free row of a statement that inserts BATCH rows (fewer
+ * when SQLite's limit on parameters would be passed), and go
  * in when it is full: a statement's fixed cost (opening the table's
  * cursors, seeking the last rowid, halting) is a fifth of a wide row's
  * insert, paid once per batch instead of once per row (`make bench`).
@@ -55,7 +56,8 @@ struct bound {
 struct tstmt {
 	const struct rec_table *t;
 	sqlite3_stmt *s;	/* one row */
-	sqlite3_stmt *sk;	/* BATCH rows */
+	sqlite3_stmt *sk;	/* rows rows, or NULL */
+	int rows;		/* per batch; 1: row by row; 0: not yet known */
 	struct bound *b;	/* per parameter of s: what it is bound to */
 	struct bound *bk;	/* the same for sk */
 	int np;			/* parameters of one row */
@@ -186,7 +188,7 @@ insert_one(struct store *st, struct tstmt *ts, const struct val *p)
 static void
 flush_rows(struct store *st, struct tstmt *ts)
 {
-	if (ts->npend == BATCH) {
+	if (ts->npend > 0 && ts->npend == ts->rows) {
 		if (sqlite3_step(ts->sk) != SQLITE_DONE)
 			load_fail(st, ts->t->name);
 		sqlite3_reset(ts->sk);
@@ -271,7 +273,7 @@ row_params(const struct rec_table *t, const struct val *v, long artifact_id,
 	return text;
 }
 
-static int batch_init(struct store *, struct tstmt *);
+static void batch_init(struct store *, struct tstmt *);
 
 static void
 st_row(void *ctx, const struct rec_table *t, const struct val *v)
@@ -287,8 +289,13 @@ st_row(void *ctx, const struct rec_table *t, const struct val *v)
 			st->load_error = xasprintf("store: no table %s", t->name);
 		return;
 	}
-	if (ts->sk == NULL && batch_init(st, ts) != 0)
+	if (ts->rows == 0)
+		batch_init(st, ts);
+	if (ts->rows == 1) {
+		row_params(t, v, st->artifact_id, ts->pend);
+		insert_one(st, ts, ts->pend);
 		return;
+	}
 	/* The row is made in its slot of pend, bound again if the batch is cut short. */
 	base = ts->npend * ts->np;
 	p = &ts->pend[base];
@@ -321,7 +328,7 @@ st_row(void *ctx, const struct rec_table *t, const struct val *v)
 		if (p[i].t == V_TEXT)
 			p[i].s = at;
 	}
-	if (++ts->npend == BATCH)
+	if (++ts->npend == ts->rows)
 		flush_rows(st, ts);
 }
 
@@ -469,25 +476,27 @@ add_insert(struct store *st, const struct rec_table *t, char **err)
  * The batch INSERT of ts and its buffers, made at the table's first row:
  * most tables get none in a run, and preparing a statement of a few
  * thousand parameters for each would cost more than a small bundle's load.
+ * A batch stays within SQLite's limit on a statement's parameters (999 in
+ * builds before 3.32); a table it cannot batch goes in row by row.
  */
-static int
+static void
 batch_init(struct store *st, struct tstmt *ts)
 {
-	char *sql = insert_sql(ts->t, BATCH), *e = NULL;
+	int max = sqlite3_limit(st->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+	char *sql, *e = NULL;
 
-	ts->sk = prep(st, sql, &e);
-	free(sql);
-	if (ts->sk == NULL) {
-		if (st->load_error == NULL)
-			st->load_error = e;
-		else
-			free(e);
-		return -1;
+	ts->rows = ts->np > 0 && max / ts->np < BATCH ? max / ts->np : BATCH;
+	if (ts->rows >= 2) {
+		sql = insert_sql(ts->t, ts->rows);
+		ts->sk = prep(st, sql, &e);
+		free(sql);
+		free(e);
 	}
-	ts->bk = xcalloc((size_t)ts->np * BATCH + 1, sizeof(*ts->bk));
+	if (ts->sk == NULL)
+		ts->rows = 1;
+	ts->bk = xcalloc((size_t)ts->np * (size_t)ts->rows + 1, sizeof(*ts->bk));
 	ts->arena = xmalloc(ARENA_SIZE);
-	ts->pend = xmalloc((size_t)ts->np * BATCH * sizeof(*ts->pend));
-	return 0;
+	ts->pend = xmalloc((size_t)ts->np * (size_t)ts->rows * sizeof(*ts->pend));
 }
 
 #define STALE_SECONDS 60

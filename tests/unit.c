@@ -1,8 +1,9 @@
 /*
  * Unit tests for the modules with no parser of their own to golden-test:
  * the line reader, the escapers, the errno table, the rule loader's error
- * positions, the application-log matcher, the -ff file-name pid and the
- * confidence bands.  TAP output; exit 1 on any failure.
+ * positions, the application-log matcher, the -ff file-name pid, the
+ * confidence bands, and the store's batched inserts under SQLite's limit
+ * on parameters.  TAP output; exit 1 on any failure.
  */
 #include "errnos.h"
 #include "ingest.h"
@@ -11,7 +12,10 @@
 #include "parser.h"
 #include "rank.h"
 #include "rules.h"
+#include "store.h"
 #include "xmalloc.h"
+
+#include <sqlite3.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -334,14 +338,85 @@ test_applog(void)
 	free(s);
 }
 
+/*
+ * The store under a lowered SQLITE_LIMIT_VARIABLE_NUMBER (999 in SQLite
+ * builds before 3.32): smaller batches, or row by row when not even two
+ * rows fit, and every row still stored, in order, whole.
+ */
+static void
+test_store_limits(void)
+{
+	static const int lim[] = { 0, 999, 100, 40 };
+	struct buf in = { 0 };
+	const int nlines = 77;
+
+	for (int i = 1; i <= nlines; i++) {
+		buf_printf(&in, "%-5d 10:00:%02d.%06d mkdirat(AT_FDCWD, \"/srv/%d/", 100 + i % 3,
+		    i % 60, i, i);
+		for (int k = 0; k < i * 7; k++)
+			buf_addc(&in, 'd');
+		buf_printf(&in, "\", 0755) = -1 ENOENT (No such file or directory) <0.000%03d>\n", i);
+	}
+	for (size_t t = 0; t < sizeof(lim) / sizeof(lim[0]); t++) {
+		struct limits limits = { 1 << 20, 1000, 1 << 26 };
+		struct artifact_info info;
+		char *trace = write_tmp(in.s, in.len, 0), *db, *err = NULL, *msg;
+		struct store *st = NULL;
+		sqlite3_stmt *s = NULL;
+		const char *p = in.s;
+		int good = 1, n = 0;
+
+		db = xasprintf("%s.sqlite", trace);
+		if (store_create(db, &st, &err) != 0) {
+			ok(0, err);
+			free(err);
+			goto next;
+		}
+		if (lim[t])
+			sqlite3_limit(store_db(st), SQLITE_LIMIT_VARIABLE_NUMBER, lim[t]);
+		ingest_file(trace, "trace.txt", in.len, NULL, &limits, store_sink(st), &info);
+		if (store_index(st, &err) != 0) {
+			ok(0, err);
+			free(err);
+			goto next;
+		}
+		sqlite3_prepare_v2(store_db(st), "SELECT line, raw FROM syscalls ORDER BY id",
+		    -1, &s, NULL);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			const char *nl = strchr(p, '\n');
+			size_t len = (size_t)(nl - p);
+
+			n++;
+			if (sqlite3_column_int(s, 0) != n ||
+			    (size_t)sqlite3_column_bytes(s, 1) != len ||
+			    memcmp(sqlite3_column_text(s, 1), p, len) != 0)
+				good = 0;
+			p = nl + 1;
+		}
+		sqlite3_finalize(s);
+		msg = xasprintf("store, parameter limit %d: %d rows of %d, in order, whole",
+		    lim[t], n, nlines);
+		ok(good && n == nlines, msg);
+		free(msg);
+next:
+		store_close(st);
+		unlink(trace);
+		free(trace);
+		free(db);
+	}
+	buf_free(&in);
+}
+
 int
 main(void)
 {
+	store_init();
 	test_linereader();
 	test_json();
 	test_errnos();
 	test_rules();
 	test_applog();
+	test_store_limits();
 	ok(ingest_pid_from_name("strace/trace.1234") == 1234, "-ff pid from name");
 	ok(ingest_pid_from_name("trace.1234.gz") == 1234, "-ff pid from name.gz");
 	ok(ingest_pid_from_name("app.log") == 0, "no pid in app.log");
