@@ -35,7 +35,8 @@ count_row(void *ctx, const struct rec_table *t, const struct val *v)
 {
 	struct counting *c = ctx;
 
-	c->rows++;
+	if (!t->derived)
+		c->rows++;
 	c->next->row(c->next->ctx, t, v);
 }
 

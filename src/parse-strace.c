@@ -813,8 +813,17 @@ struct pend {
 
 #define NBUCKET 1024
 
+/* Calls of one syscall as strace -c counts them (strace_counts). */
+struct count {
+	char *name;		/* NULL: a free slot */
+	size_t nlen;
+	long line, calls, errors;
+};
+
 struct st {
 	const struct parse_ctx *ctx;
+	struct count *cnt;	/* open addressing, ncnt_cap slots, a power of 2 */
+	size_t ncnt, ncnt_cap;
 	struct buf clean;	/* line without ANSI colour */
 	struct buf path, path2, dpath, fpath, note, args, carry;
 	long carry_line;	/* a broken call line held for its continuation */
@@ -975,6 +984,101 @@ struct_field(const char *s, const char *e, const char *key, const char **vs, con
 	return 0;
 }
 
+static size_t
+name_hash(const char *s, size_t n)
+{
+	size_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* The count of syscall name, made at its first call (line). */
+static struct count *
+count_for(struct st *st, const char *name, size_t n, long line)
+{
+	size_t i;
+
+	if (2 * (st->ncnt + 1) > st->ncnt_cap) {
+		size_t cap = st->ncnt_cap ? 2 * st->ncnt_cap : 64;
+		struct count *v = xcalloc(cap, sizeof(*v));
+
+		for (size_t k = 0; k < st->ncnt_cap; k++)
+			if (st->cnt[k].name) {
+				i = name_hash(st->cnt[k].name, st->cnt[k].nlen) & (cap - 1);
+				while (v[i].name)
+					i = (i + 1) & (cap - 1);
+				v[i] = st->cnt[k];
+			}
+		free(st->cnt);
+		st->cnt = v;
+		st->ncnt_cap = cap;
+	}
+	i = name_hash(name, n) & (st->ncnt_cap - 1);
+	while (st->cnt[i].name && (st->cnt[i].nlen != n ||
+	    memcmp(st->cnt[i].name, name, n) != 0))
+		i = (i + 1) & (st->ncnt_cap - 1);
+	if (st->cnt[i].name == NULL) {
+		st->cnt[i].name = xstrndup(name, n);
+		st->cnt[i].nlen = n;
+		st->cnt[i].line = line;
+		st->ncnt++;
+	}
+	return &st->cnt[i];
+}
+
+/*
+ * Counts a call as strace -c does: when it returned, with or without an
+ * error; not when the process left it by exiting (`= ?` and no error).
+ */
+static void
+count_call(struct st *st, const struct callrow *c, const struct ret *r)
+{
+	struct count *k;
+
+	if (r == NULL || (r->text_end - r->text == 1 && r->text[0] == '?' &&
+	    r->eno == NULL))
+		return;
+	k = count_for(st, c->name, c->nlen, c->line);
+	k->calls++;
+	if (r->eno)
+		k->errors++;
+}
+
+static int
+cmp_count_line(const void *a, const void *b)
+{
+	const struct count *x = a, *y = b;
+
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/* The counts as strace_counts rows, in the order of their first calls. */
+static void
+emit_counts(struct st *st)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < st->ncnt_cap; i++)
+		if (st->cnt[i].name)
+			st->cnt[n++] = st->cnt[i];
+	qsort(st->cnt, n, sizeof(*st->cnt), cmp_count_line);
+	for (size_t i = 0; i < n; i++) {
+		struct val v[CT__COUNT];
+
+		v[CT_LINE] = val_int(st->cnt[i].line);
+		v[CT_SYSCALL] = val_text(st->cnt[i].name, st->cnt[i].nlen);
+		v[CT_CALLS] = val_int(st->cnt[i].calls);
+		v[CT_ERRORS] = val_int(st->cnt[i].errors);
+		st->ctx->sink->row(st->ctx->sink->ctx, &tables[T_STRACE_COUNTS], v);
+		free(st->cnt[i].name);
+	}
+	free(st->cnt);
+	st->cnt = NULL;
+	st->ncnt = st->ncnt_cap = 0;
+}
+
 static void
 emit_call(struct st *st, const struct callrow *c, const struct scan *sc)
 {
@@ -1084,6 +1188,7 @@ emit_call(struct st *st, const struct callrow *c, const struct scan *sc)
 	if (c->raw_end)
 		v[SC_RAW_END] = val_text(c->raw_end, c->raw_endlen);
 	st->ctx->sink->row(st->ctx->sink->ctx, &tables[T_SYSCALLS], v);
+	count_call(st, c, r);
 }
 
 /* State of a finished call from its name and result. */
@@ -1965,6 +2070,7 @@ finish(void *vst)
 		}
 		s->meta(s->ctx, "last_ts", t);
 	}
+	emit_counts(st);
 
 	for (int i = 0; i < st->npv; i++)
 		buf_free(&st->pv[i].b);

@@ -49,6 +49,8 @@ struct rec_table {
 	const char *store_name;
 	const unsigned char *refable;
 	int ref_a, ref_b;
+	/* Rows computed from the input's (strace_counts): not its records. */
+	int derived;
 };
 
 /* One table descriptor per record kind; defined in tables.c. */
@@ -57,6 +59,7 @@ enum table_id {
 	T_STRACE_EVENTS,
 	T_STRACE_FRAMES,
 	T_STRACE_SUMMARY,
+	T_STRACE_COUNTS,
 	T_APP_ERRORS,
 	T__COUNT
 };
@@ -81,6 +84,9 @@ enum strace_frames_col {
 enum strace_summary_col {
 	SU_LINE, SU_SYSCALL, SU_CALLS, SU_ERRORS, SU_SECONDS, SU_USECS_CALL,
 	SU_PCT, SU_MIN_SECONDS, SU_MAX_SECONDS, SU_CLOCK, SU__COUNT
+};
+enum strace_counts_col {
+	CT_LINE, CT_SYSCALL, CT_CALLS, CT_ERRORS, CT__COUNT
 };
 enum app_errors_col {
 	AE_LINE, AE_TS, AE_TS_TEXT, AE_KIND, AE_OP, AE_PATH, AE_PATH2,

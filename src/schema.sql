@@ -139,6 +139,20 @@ CREATE TABLE strace_summary (
   clock       TEXT               -- 'system' (default) or 'wall' (-w)
 );
 
+-- Per trace and syscall, the calls as strace -c would count them: each
+-- call that returned (an error too, ERESTARTSYS included), not one the
+-- process left by exiting (`= ?` alone) nor one still blocked at the end.
+-- Counted while loading, so that a trace's own -C summary can be checked
+-- against it without a pass over the trace.  line: the first such call.
+CREATE TABLE strace_counts (
+  id          INTEGER PRIMARY KEY,
+  artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
+  line        INTEGER NOT NULL,
+  syscall     TEXT NOT NULL,
+  calls       INTEGER NOT NULL,
+  errors      INTEGER NOT NULL
+);
+
 -- Errors the application itself reported (Go *PathError and friends).
 CREATE TABLE app_errors (
   id          INTEGER PRIMARY KEY,

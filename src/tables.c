@@ -25,6 +25,9 @@ static const char *const strace_summary_cols[SU__COUNT] = {
 	"line", "syscall", "calls", "errors", "seconds", "usecs_call",
 	"pct", "min_seconds", "max_seconds", "clock",
 };
+static const char *const strace_counts_cols[CT__COUNT] = {
+	"line", "syscall", "calls", "errors",
+};
 static const char *const app_errors_cols[AE__COUNT] = {
 	"line", "ts", "ts_text", "kind", "op", "path", "path2",
 	"errno", "err_text", "message", "raw",
@@ -42,6 +45,8 @@ const struct rec_table tables[T__COUNT] = {
 	[T_STRACE_EVENTS] = { T_STRACE_EVENTS, "strace_events", EV__COUNT, strace_events_cols },
 	[T_STRACE_FRAMES] = { T_STRACE_FRAMES, "strace_frames", FR__COUNT, strace_frames_cols },
 	[T_STRACE_SUMMARY] = { T_STRACE_SUMMARY, "strace_summary", SU__COUNT, strace_summary_cols },
+	[T_STRACE_COUNTS] = { T_STRACE_COUNTS, "strace_counts", CT__COUNT, strace_counts_cols,
+	    NULL, NULL, 0, 0, 1 },
 	[T_APP_ERRORS] = { T_APP_ERRORS, "app_errors", AE__COUNT, app_errors_cols },
 };
 

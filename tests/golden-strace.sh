@@ -40,6 +40,8 @@ check() {	# dir name expected
 		echo "not ok $n - $2"
 		sed 's/^/# /' "$tmp.diff"
 		fail=$((fail + 1))
+		# GOLDEN_UPDATE=1: write the new dump, to review with git diff.
+		[ "${GOLDEN_UPDATE:-}" = 1 ] && cp "$tmp" "$3" && echo "# updated $3"
 	fi
 	rm -f "$tmp.diff"
 }

@@ -302,4 +302,20 @@ check "the six referenced texts read back as parsed ($(wc -l <"$TMP/six.want") v
 check "some of them are references and some texts of their own" test \
   "$(sqlite3 "$TMP/six.sqlite" "SELECT count(DISTINCT typeof(args_ref)) FROM syscalls WHERE args_ref IS NOT NULL")" = 2
 
+# strace_counts counts a trace's calls as strace -c does: on real -C
+# captures (the trace and strace's own summary after it) the two agree
+# row for row, calls and errors.
+for b in "$FIX/bundles/input-strace-summary" "$FIX/strace/C-summary.txt"; do
+  if [ -d "$b" ]; then d=$b; else d="$TMP/cnt"; rm -rf "$d"; mkdir "$d"; cp "$b" "$d/"; fi
+  "$MKPM" --db "$TMP/cnt.sqlite" -o /dev/null "$d" 2>/dev/null
+  eq "$(basename "$b"): strace_counts = the -C summary, row for row" "$(sqlite3 "$TMP/cnt.sqlite" "
+    SELECT (SELECT count(*) FROM strace_summary WHERE syscall <> 'total') || ' ' ||
+           (SELECT count(*) FROM strace_counts) || ' ' ||
+           (SELECT count(*) FROM strace_summary m LEFT JOIN strace_counts c
+              ON c.artifact_id = m.artifact_id AND c.syscall = m.syscall
+             WHERE m.syscall <> 'total'
+               AND (c.calls IS NOT m.calls OR c.errors IS NOT coalesce(m.errors, 0)))")" \
+    "$(sqlite3 "$TMP/cnt.sqlite" "SELECT count(*) || ' ' || count(*) || ' 0' FROM strace_summary WHERE syscall <> 'total'")"
+done
+
 finish
