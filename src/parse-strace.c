@@ -1060,6 +1060,8 @@ emit_counts(struct st *st)
 {
 	size_t n = 0;
 
+	if (st->cnt == NULL)
+		return;		/* no call returned */
 	for (size_t i = 0; i < st->ncnt_cap; i++)
 		if (st->cnt[i].name)
 			st->cnt[n++] = st->cnt[i];
