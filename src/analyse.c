@@ -51,6 +51,7 @@ analyse(const struct analysis_opts *o, const struct rule_set *rs,
 	enum analyse_status rc = ANALYSE_CANNOT;
 	double t0 = now(), t1, t2;
 	char *e = NULL;
+	size_t k;
 
 	memset(a, 0, sizeof(*a));
 	/*
@@ -58,9 +59,9 @@ analyse(const struct analysis_opts *o, const struct rule_set *rs,
 	 * built-in ones alone need no schema to be checked against (a fifth
 	 * of a small bundle's run).
 	 */
-	for (size_t i = 0; i < rs->n && check == NULL; i++) {
-		if (rs->v[i]->builtin)
-			continue;
+	for (k = 0; k < rs->n && rs->v[k]->builtin; k++)
+		;
+	if (k < rs->n) {
 		if (store_schema_db(&check, err) != 0)
 			goto out;
 		re_register_sqlite(check);
@@ -69,9 +70,9 @@ analyse(const struct analysis_opts *o, const struct rule_set *rs,
 			rc = ANALYSE_BAD_RULE;
 			goto out;
 		}
+		sqlite3_close(check);
+		check = NULL;
 	}
-	sqlite3_close(check);
-	check = NULL;
 	t1 = now();
 	a->t_check = t1 - t0;
 	t0 = t1;

@@ -27,12 +27,32 @@ col_index(sqlite3_stmt *s, const char *name)
 	return -1;
 }
 
+/* The file a value at m is written in: the rule's, or an override's. */
+static const char *
+mark_file(const struct rule *r, const struct mark *m)
+{
+	return m->file ? m->file : r->file;
+}
+
+/* Line and column of offset off of sql, one of r's queries, written at m. */
+static void
+query_position(const struct rule *r, const char *sql, const struct mark *m,
+    long off, long *line, long *col)
+{
+	struct rule tmp = *r;
+
+	/* rule_sql_position maps offsets of r->sql at r->m_sql. */
+	tmp.sql = (char *)sql;
+	tmp.m_sql = *m;
+	rule_sql_position(&tmp, off, line, col);
+}
+
 static int
 rule_fail(struct diag *d, const struct rule *r, const struct mark *m,
     char *msg)
 {
 	diag_clear(d);
-	d->file = xstrdup(m->file ? m->file : r->file);
+	d->file = xstrdup(mark_file(r, m));
 	d->line = m->line;
 	d->col = m->col;
 	d->msg = msg;
@@ -100,15 +120,11 @@ check_patterns(const struct rule *r, const char *sql, const struct mark *m,
 		}
 		re = re_compile(buf_str(&pat), &err);
 		if (re == NULL) {
-			struct rule tmp = *r;
 			long line, col;
 
 			diag_clear(d);
-			d->file = xstrdup(m->file ? m->file : r->file);
-			/* rule_sql_position maps offsets of r->sql at r->m_sql. */
-			tmp.sql = (char *)sql;
-			tmp.m_sql = *m;
-			rule_sql_position(&tmp, (long)(p - sql), &line, &col);
+			d->file = xstrdup(mark_file(r, m));
+			query_position(r, sql, m, (long)(p - sql), &line, &col);
 			d->line = line;
 			d->col = col;
 			d->msg = xasprintf("rule %s: %s in '%s'", r->id, err, buf_str(&pat));
@@ -140,14 +156,9 @@ prepare_query(sqlite3 *db, const struct rule *r, const char *sql,
 			off = guess_offset(sql, sqlite3_errmsg(db));
 
 		diag_clear(d);
-		d->file = xstrdup(m->file ? m->file : r->file);
+		d->file = xstrdup(mark_file(r, m));
 		if (off >= 0) {
-			struct rule tmp = *r;
-
-			/* rule_sql_position maps offsets of r->sql at r->m_sql. */
-			tmp.sql = (char *)sql;
-			tmp.m_sql = *m;
-			rule_sql_position(&tmp, off, &line, &col);
+			query_position(r, sql, m, off, &line, &col);
 			d->line = line;
 			d->col = col;
 		} else {
@@ -663,7 +674,7 @@ run_rule1(sqlite3 *db, const struct rule *r, enum run_kind kind,
 		const struct mark *m = kind == RUN_RULED_OUT ? &r->m_ruled : &r->m_sql;
 
 		diag_clear(d);
-		d->file = xstrdup(m->file ? m->file : r->file);
+		d->file = xstrdup(mark_file(r, m));
 		d->line = m->line;
 		d->col = m->col;
 		d->msg = xasprintf("rule %s: %s SQL failed: %s", r->id,

@@ -984,16 +984,6 @@ struct_field(const char *s, const char *e, const char *key, const char **vs, con
 	return 0;
 }
 
-static size_t
-name_hash(const char *s, size_t n)
-{
-	size_t h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 /* The count of syscall name, made at its first call (line). */
 static struct count *
 count_for(struct st *st, const char *name, size_t n, long line)
@@ -1006,7 +996,7 @@ count_for(struct st *st, const char *name, size_t n, long line)
 
 		for (size_t k = 0; k < st->ncnt_cap; k++)
 			if (st->cnt[k].name) {
-				i = name_hash(st->cnt[k].name, st->cnt[k].nlen) & (cap - 1);
+				i = hash_key(0, st->cnt[k].name, st->cnt[k].nlen) & (cap - 1);
 				while (v[i].name)
 					i = (i + 1) & (cap - 1);
 				v[i] = st->cnt[k];
@@ -1015,7 +1005,7 @@ count_for(struct st *st, const char *name, size_t n, long line)
 		st->cnt = v;
 		st->ncnt_cap = cap;
 	}
-	i = name_hash(name, n) & (st->ncnt_cap - 1);
+	i = hash_key(0, name, n) & (st->ncnt_cap - 1);
 	while (st->cnt[i].name && (st->cnt[i].nlen != n ||
 	    memcmp(st->cnt[i].name, name, n) != 0))
 		i = (i + 1) & (st->ncnt_cap - 1);
